@@ -1,0 +1,3 @@
+from haicang.cli import main
+
+main()

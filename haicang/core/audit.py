@@ -1,0 +1,86 @@
+"""The audit log: one writer (``audit_record``) and the selectors that read it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from haicang.core.actors import Actor
+from haicang.core.models.audit import AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe rendering that keeps Decimals and ids exact (as strings)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)
+
+
+def diff_summary(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Only the fields whose values differ, as ``{"before": {...}, "after": {...}}``."""
+    before = dict(before or {})
+    after = dict(after or {})
+    keys = [k for k in dict.fromkeys([*before, *after]) if _plain(before.get(k)) != _plain(after.get(k))]
+    return {
+        "before": {k: _plain(before[k]) for k in keys if k in before},
+        "after": {k: _plain(after[k]) for k in keys if k in after},
+    }
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    subject: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    summary: str = "",
+    occurred_at: datetime | None = None,
+) -> AuditEntry:
+    """Write what ``actor`` did to ``subject``. Call it inside the service's transaction."""
+    return AuditEntry.objects.create(
+        occurred_at=occurred_at or timezone.now(),
+        actor_kind=actor.kind,
+        actor_user_id=actor.user_id,
+        actor_api_key_id=actor.api_key_id,
+        actor_job=actor.job,
+        actor_label=actor.label[:200],
+        action=action,
+        subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
+        subject_id=str(subject.pk),
+        subject_label=str(subject)[:200],
+        summary=summary[:500],
+        changes=diff_summary(before, after),
+    )
+
+
+def audit_entries_for(*, subject: models.Model) -> QuerySet[AuditEntry]:
+    """Every entry about ``subject``, newest first."""
+    return audit_entries_for_ref(
+        content_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
+        subject_id=str(subject.pk),
+    )
+
+
+def audit_entries_for_ref(*, content_type: ContentType, subject_id: str) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(subject_type=content_type, subject_id=subject_id).select_related(
+        "actor_user", "subject_type"
+    )
