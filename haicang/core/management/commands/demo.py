@@ -1,0 +1,56 @@
+"""``haicang demo``: migrate the embedded database, seed the demo world, start a worker and serve."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from haicang.core.actors import Actor
+from haicang.core.keyfiles import ensure_data_keys
+from haicang.demo.seed import demo_world_seed
+
+
+class Command(BaseCommand):
+    help = "Create the database, seed a realistic demo world, start a worker and serve on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="seed only; do not start a worker or serve")
+        parser.add_argument("--no-worker", action="store_true", help="serve without starting a worker")
+
+    def handle(self, *args: Any, host: str, port: int, no_serve: bool, no_worker: bool, **options: Any) -> None:
+        data_dir = settings.DATA_DIR
+        self.stdout.write(f"Data folder: {data_dir}")
+        ensure_data_keys(data_dir)
+        self.stdout.write("Migrating the database …")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Seeding the demo world …")
+        logins = demo_world_seed(actor=Actor.system("demo"))
+
+        self.stdout.write(self.style.SUCCESS(f"\nHaicang demo — http://{host}:{port}/"))
+        self.stdout.write("Logins:")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<10} {login.password:<18} {login.who}")
+        self.stdout.write(f"API docs: http://{host}:{port}/api/docs/   OpenAPI: http://{host}:{port}/api/schema/\n")
+        if no_serve:
+            return
+
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "haicang", "worker"])  # noqa: S603
+            self.stdout.write(f"Worker started (pid {worker.pid}).")
+        try:
+            call_command("serve", host=host, port=port)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    worker.kill()

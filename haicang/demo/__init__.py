@@ -1,0 +1,1 @@
+"""The demo world: what ``haicang demo`` seeds so that every screen has something real to show."""
