@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import threading
 import uuid
+from collections.abc import Callable
 
 from bench.harness import Table, django_on, timed
 
@@ -24,7 +25,9 @@ def run(*, db_label: str, total: int) -> Table:
         issued: list[str] = []
         lock = threading.Lock()
 
-        def write(count: int, scope: uuid.UUID = scope, issued: list[str] = issued, lock: threading.Lock = lock) -> None:
+        def write(
+            count: int, scope: uuid.UUID = scope, issued: list[str] = issued, lock: threading.Lock = lock
+        ) -> None:
             try:
                 for _ in range(count):
                     with transaction.atomic():
@@ -34,7 +37,7 @@ def run(*, db_label: str, total: int) -> Table:
             finally:
                 connection.close()
 
-        def go(writers: int = writers, write=write) -> None:  # type: ignore[no-untyped-def]
+        def go(writers: int = writers, write: Callable[[int], None] = write) -> None:
             threads = [threading.Thread(target=write, args=(total // writers,)) for _ in range(writers)]
             for t in threads:
                 t.start()
@@ -44,7 +47,13 @@ def run(*, db_label: str, total: int) -> Table:
         seconds = timed(go)
         rate = len(issued) / seconds
         baseline = baseline or rate
-        table.add(writers, f"{seconds:.3f}", f"{rate:,.0f}", len(set(issued)) == len(issued), f"{rate / baseline:.2f}x")
+        table.add(
+            writers,
+            f"{seconds:.3f}",
+            f"{rate:,.0f}",
+            len(set(issued)) == len(issued),
+            f"{rate / baseline:.2f}x",
+        )
     return table
 
 

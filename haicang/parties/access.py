@@ -64,7 +64,7 @@ def scope_for_user(user: Any, *, party_id: uuid.UUID | str | None = None) -> Sco
 def scope_for_api_key(key: ApiKey) -> Scope:
     kind = PartyKind.SELLER if key.seller_id else PartyKind.OPERATOR
     return Scope(
-        actor=Actor.for_api_key(key_id=key.pk, label=key.prefix),
+        actor=key.actor,
         party_kind=kind,
         party_id=key.seller_id or key.operator_id,
         permissions=parse_scopes(list(key.scopes)),

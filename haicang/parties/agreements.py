@@ -13,6 +13,7 @@ from haicang.core.actors import Actor
 from haicang.core.audit import audit_record
 from haicang.core.money import Money
 from haicang.core.sequences import document_number_next
+from haicang.network.models import Warehouse
 from haicang.parties.errors import AgreementInvalid, FeeScheduleInvalid
 from haicang.parties.fee_rules import AgeBand, FeeTable, bands_check
 from haicang.parties.models import (
@@ -33,7 +34,7 @@ def agreement_create(
     actor: Actor,
     seller: Seller,
     operator: Operator,
-    warehouses: Iterable[object],
+    warehouses: Iterable[Warehouse],
     valid_from: dt.date,
     valid_to: dt.date | None = None,
     sla_ship_within_working_hours: int = 24,
@@ -206,6 +207,10 @@ def fee_schedule_set(
     return schedule
 
 
+def _amount(money: Money | None) -> Decimal:
+    return Decimal(0) if money is None else money.amount
+
+
 def fee_table_on(*, agreement: ServiceAgreement, on: dt.date) -> FeeTable | None:
     """The fee schedule in force on ``on`` as a pure :class:`FeeTable`, or None if none had started."""
     schedule = (
@@ -218,10 +223,10 @@ def fee_table_on(*, agreement: ServiceAgreement, on: dt.date) -> FeeTable | None
         return None
     return FeeTable(
         currency=schedule.currency,
-        lines={line.kind: line.amount.amount for line in schedule.lines.all()},
+        lines={line.kind: _amount(line.amount) for line in schedule.lines.all()},
         free_days=schedule.storage_free_days,
         bands=tuple(
-            AgeBand(b.from_day, b.to_day, b.surcharge_m3_day.amount) for b in schedule.age_bands.all()
+            AgeBand(b.from_day, b.to_day, _amount(b.surcharge_m3_day)) for b in schedule.age_bands.all()
         ),
         peak_factor=schedule.peak_factor,
         peak_months=frozenset(schedule.peak_months),

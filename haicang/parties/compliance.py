@@ -41,7 +41,7 @@ def compliance_value_check(kind: str, market: str, value: str) -> str:
         try:
             return str(eu_oss.validate(text))
         except stdnum_exceptions.ValidationError as exc:
-            raise ValueError(f"not a valid IOSS number ({exc.message})") from exc
+            raise ValueError(f"not a valid IOSS number ({exc})") from exc
     if kind == EORI:
         if market not in {EU, "GB", "CH", "NO"}:
             raise ValueError("an EORI number belongs to the EU (market EU) or to GB, CH or NO")
@@ -55,7 +55,7 @@ def compliance_value_check(kind: str, market: str, value: str) -> str:
             if market == "GB":
                 return "GB" + str(gb_vat.validate(text))
         except stdnum_exceptions.ValidationError as exc:
-            raise ValueError(f"not a valid {market} VAT number ({exc.message})") from exc
+            raise ValueError(f"not a valid {market} VAT number ({exc})") from exc
         if not re.match(r"^[0-9A-Z-]{4,20}$", text):
             raise ValueError("a VAT number is 4–20 letters, digits or dashes")
         return text

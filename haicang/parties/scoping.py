@@ -107,5 +107,5 @@ def scoped_get[M: models.Model](queryset: QuerySet[M], scope: Scope, *, permissi
 
     try:
         return scope_queryset(queryset, scope, permission=permission).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, models.ObjectDoesNotExist) as exc:
+    except (ValueError, models.ObjectDoesNotExist) as exc:
         raise NotFound(f"no {queryset.model._meta.verbose_name} with id {pk}") from exc

@@ -18,7 +18,9 @@ def test_the_data_keyring_holds_a_current_256_bit_key(tmp_path):
     ring = ensure_data_keys(tmp_path)
 
     current = ring["current"]
-    assert len(base64.b64decode(ring["keys"][current])) == 32
+    keys = ring["keys"]
+    assert isinstance(keys, dict)
+    assert len(base64.b64decode(keys[current])) == 32
     assert ensure_data_keys(tmp_path) == ring
 
 

@@ -35,6 +35,7 @@ class ApiKeyUser:
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
+    method = "api_key"
 
     def authenticate(self, request: Any) -> tuple[ApiKeyUser, ApiKey] | None:
         header = authentication.get_authorization_header(request).decode("latin-1")
@@ -55,7 +56,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return f'{self.keyword} realm="api"'
 
 
-class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "haicang.parties.api.authentication.ApiKeyAuthentication"
     name = "apiKey"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
-from rest_framework import permissions, viewsets
+from rest_framework import mixins, permissions, viewsets
 from rest_framework.request import Request
 
 from haicang.parties.access import scope_for_request
@@ -37,23 +37,24 @@ class ResourcePermission(permissions.BasePermission):
         return True
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(viewsets.GenericViewSet):
+    """Base of party-scoped viewsets: combine with DRF's mixins (or ``viewsets.ModelViewSet``)."""
+
     resource: ClassVar[str]
     permission_classes = [ResourcePermission]
-    request: Request
 
     @property
     def scope(self) -> Scope:
         return scope_for_request(self.request)
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset = super().get_queryset()  # type: ignore[misc]
+        queryset = super().get_queryset()
         return scope_queryset(queryset, self.scope, permission=permission_for(self.resource, "GET"))
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSetMixin):
     pass
 
 
-class ScopedModelViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
-    """Scoped base for viewsets whose create/update/destroy call services explicitly."""
+# Scoped base for viewsets whose create/update/destroy call services explicitly.
+ScopedModelViewSet = ScopedViewSetMixin

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from haicang.core.actors import Actor
 from haicang.core.models import Entity
 from haicang.parties.roles import OperatorRole, PartyKind, SellerRole
 
@@ -176,6 +177,11 @@ class ApiKey(Entity):
         party = self.seller or self.operator
         assert party is not None  # noqa: S101 - the check constraint guarantees it
         return party
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts when this key calls the API (see ``haicang.core.api.auth.request_actor``)."""
+        return Actor.for_api_key(key_id=self.pk, label=self.prefix)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -112,6 +112,8 @@ def test_fees_are_in_the_operators_currency_and_the_schedule_in_force_is_found_b
     assert fee_table_on(agreement=agreement, on=dt.date(2025, 12, 31)) is None
     spring = fee_table_on(agreement=agreement, on=dt.date(2026, 3, 1))
     summer = fee_table_on(agreement=agreement, on=dt.date(2026, 8, 1))
+    assert spring is not None
+    assert summer is not None
     assert outbound_cost(spring, units=2, with_packaging=False) == Money.of("2.10", "EUR")
     assert outbound_cost(summer, units=2, with_packaging=False) == Money.of("2.40", "EUR")
     assert [b.from_day for b in summer.bands] == [181, 366]
