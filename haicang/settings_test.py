@@ -10,3 +10,6 @@ from haicang.settings import *  # noqa: F403
 from haicang.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "haicang.core.tests.moneyapp"]
+
+# Tests create many users: a fast hasher keeps them quick (never used outside tests).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

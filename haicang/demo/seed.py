@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from haicang.core.actors import Actor
+from haicang.core.jobs.services import scheduled_jobs_install_defaults
 
 
 @dataclass(frozen=True)
@@ -38,4 +39,5 @@ def demo_world_seed(*, actor: Actor) -> list[DemoLogin]:
     """Create the demo logins and reference data; return the logins to print."""
     for login in DEMO_LOGINS:
         _ensure_user(login)
+    scheduled_jobs_install_defaults(actor=actor)
     return list(DEMO_LOGINS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         if no_serve:
             return
 
+        # A terminated demo stops its worker too: SIGTERM unwinds through the ``finally`` below.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         worker = None
         if not no_worker:
             worker = subprocess.Popen([sys.executable, "-m", "haicang", "worker"])  # noqa: S603
@@ -54,3 +57,7 @@ class Command(BaseCommand):
                     worker.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     worker.kill()
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(0)
