@@ -6,7 +6,8 @@ Environment variables:
 - ``SECRET_KEY``: Django's signing key; when unset it is generated once into the data folder.
 - ``DEBUG``: ``1``/``true`` to turn on debug pages (default off).
 - ``ALLOWED_HOSTS``: comma-separated host names (default ``127.0.0.1,localhost``).
-- ``HAICANG_TASKS_BACKEND``: ``db`` (default, django-tasks-db) or ``rq`` (django-tasks-rq on ``REDIS_URL``).
+- ``HAICANG_TASKS_BACKEND``: ``db`` (default, django-tasks-db), ``rq`` (django-tasks-rq on ``REDIS_URL``) or
+  ``immediate`` (tasks run where they are queued; for tests and one-off scripts).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from haicang.core.keyfiles import ensure_secret_key
@@ -49,9 +51,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "django_tasks_db",
     "haicang.core",
+    "haicang.parties",
+    "haicang.network",
+    "haicang.catalog",
     "haicang.web",
 ]
 
@@ -131,6 +137,7 @@ USE_TZ = True
 # --- Static and stored files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "files"
 STORAGES = {
@@ -141,38 +148,62 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Background work ---------------------------------------------------------------------------------------
-TASKS_BACKEND = os.environ.get("HAICANG_TASKS_BACKEND", "db")
+# See docs/jobs.md. `haicang worker` runs queued tasks and the periodic-job schedule for any of the three.
+TASKS_BACKEND = os.environ.get("HAICANG_TASKS_BACKEND", "db").strip().lower()
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    # RQ's workers must run jobs through django-tasks-rq's job class (also for a bare `haicang rqworker`).
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-else:
+elif TASKS_BACKEND == "db":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(f"HAICANG_TASKS_BACKEND must be db, rq or immediate, not {TASKS_BACKEND!r}")
 
 # --- API ----------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "haicang.core.api.schema.AutoSchema",
+    # API keys (parties) go FIRST here: their `WWW-Authenticate: Bearer` challenge makes anonymous calls 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "haicang.parties.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "haicang.core.api.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "haicang.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "haicang.core.api.problems.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Haicang API",
-    "DESCRIPTION": "REST API of Haicang (海仓), shared by cross-border sellers and their warehouse operators.",
+    "DESCRIPTION": (
+        "REST API of Haicang (海仓), shared by cross-border sellers and their warehouse operators. "
+        "Errors are RFC 9457 problem details (`application/problem+json`); conventions in docs/api.md."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several serializers get one stable component name each (no hashed suffixes).
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "haicang.core.models.ActorKind",
+        "PartyStatusEnum": "haicang.parties.models.PartyStatus",
+        "AgreementStatusEnum": "haicang.parties.models.AgreementStatus",
+        "SkuStatusEnum": "haicang.catalog.models.SkuStatusChoices",
+    },
+    # Swagger UI and Redoc from the installed drf-spectacular-sidecar package: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging -----------------------------------------------------------------------------------------------

@@ -6,7 +6,16 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("haicang.core.api.urls")),
+    path("api/v1/", include("haicang.parties.urls")),
+    path("api/v1/", include("haicang.catalog.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("catalog/", include("haicang.catalog.ui_urls")),
     path("", include("haicang.web.urls")),
 ]
+
+# Problem JSON under /api/, the UI's HTML pages elsewhere (haicang.core.api.errorpages).
+handler400 = "haicang.core.api.errorpages.bad_request"
+handler403 = "haicang.core.api.errorpages.permission_denied"
+handler404 = "haicang.core.api.errorpages.page_not_found"
+handler500 = "haicang.core.api.errorpages.server_error"

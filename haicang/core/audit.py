@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -72,6 +72,37 @@ def audit_record(
     )
 
 
+def audit_record_many(
+    *,
+    actor: Actor,
+    action: str,
+    changes: Iterable[tuple[models.Model, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    summary: str = "",
+    occurred_at: datetime | None = None,
+) -> int:
+    """One entry per ``(subject, before, after)``, written in bulk (for imports of many objects at once)."""
+    when = occurred_at or timezone.now()
+    entries = [
+        AuditEntry(
+            occurred_at=when,
+            actor_kind=actor.kind,
+            actor_user_id=actor.user_id,
+            actor_api_key_id=actor.api_key_id,
+            actor_job=actor.job,
+            actor_label=actor.label[:200],
+            action=action,
+            subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
+            subject_id=str(subject.pk),
+            subject_label=str(subject)[:200],
+            summary=summary[:500],
+            changes=diff_summary(before, after),
+        )
+        for subject, before, after in changes
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)
+
+
 def audit_entries_for(*, subject: models.Model) -> QuerySet[AuditEntry]:
     """Every entry about ``subject``, newest first."""
     return audit_entries_for_ref(
@@ -84,3 +115,8 @@ def audit_entries_for_ref(*, content_type: ContentType, subject_id: str) -> Quer
     return AuditEntry.objects.filter(subject_type=content_type, subject_id=subject_id).select_related(
         "actor_user", "subject_type"
     )
+
+
+def audit_entries() -> QuerySet[AuditEntry]:
+    """Every entry, newest first, with the acting user and the subject type loaded; callers narrow it."""
+    return AuditEntry.objects.select_related("actor_user", "subject_type")

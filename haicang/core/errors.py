@@ -41,24 +41,24 @@ class DomainError(Exception):
 
 
 class ValidationFailed(DomainError):
-    code = CoreErrorCode.VALIDATION
+    code: ClassVar[str] = CoreErrorCode.VALIDATION
     status = 400
     title = "Invalid input"
 
 
 class NotFound(DomainError):
-    code = CoreErrorCode.NOT_FOUND
+    code: ClassVar[str] = CoreErrorCode.NOT_FOUND
     status = 404
     title = "Not found"
 
 
 class PermissionDenied(DomainError):
-    code = CoreErrorCode.PERMISSION_DENIED
+    code: ClassVar[str] = CoreErrorCode.PERMISSION_DENIED
     status = 403
     title = "Not allowed"
 
 
 class Conflict(DomainError):
-    code = CoreErrorCode.CONFLICT
+    code: ClassVar[str] = CoreErrorCode.CONFLICT
     status = 409
     title = "Conflicts with the current state"
