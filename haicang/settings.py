@@ -199,6 +199,8 @@ SPECTACULAR_SETTINGS = {
         "PartyStatusEnum": "haicang.parties.models.PartyStatus",
         "AgreementStatusEnum": "haicang.parties.models.AgreementStatus",
         "SkuStatusEnum": "haicang.catalog.models.SkuStatusChoices",
+        "LocationTypeEnum": "haicang.network.models.LocationKind",
+        "RealLocationTypeEnum": "haicang.network.models.REAL_KIND_CHOICES",
     },
     # Swagger UI and Redoc from the installed drf-spectacular-sidecar package: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("haicang.core.api.urls")),
     path("api/v1/", include("haicang.parties.urls")),
+    path("api/v1/", include("haicang.network.urls")),
     path("api/v1/", include("haicang.catalog.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -48,17 +48,9 @@ def make_member(party: Seller | Operator, role: str = "owner", *, username: str 
 
 
 def make_warehouse(operator: Operator, *, code: str | None = None) -> Any:
-    from haicang.network.models import Warehouse
+    from haicang.network.tests.factories import make_warehouse as network_warehouse
 
-    n = next(_n)
-    return Warehouse.objects.create(
-        operator=operator,
-        code=code or f"WH{n}",
-        name=f"Warehouse {n}",
-        country=operator.country,
-        time_zone="Europe/Berlin",
-        currency=operator.billing_currency,
-    )
+    return network_warehouse(operator, code=code)
 
 
 def make_agreement(

@@ -1,0 +1,18 @@
+"""The warehouse network's API routes; the project includes them under ``/api/v1/``."""
+
+from rest_framework.routers import DefaultRouter
+
+from haicang.network.api import HolidayViewSet, LocationViewSet, WarehouseViewSet
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False
+    include_root_view = False
+
+
+router = Router()
+router.register("warehouses", WarehouseViewSet, basename="warehouse")
+router.register("locations", LocationViewSet, basename="location")
+router.register("holidays", HolidayViewSet, basename="holiday")
+
+urlpatterns = router.urls
