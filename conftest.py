@@ -24,7 +24,7 @@ def system_actor():
 
 @pytest.fixture
 def user(db, django_user_model):
-    return django_user_model.objects.create_user(username="alice", password="correct horse battery")
+    return django_user_model.objects.create_user(username="alice", password="correct horse battery")  # noqa: S106
 
 
 @pytest.fixture

@@ -36,7 +36,9 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "occurred_at"], name="audit_subject_idx")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "occurred_at"], name="audit_subject_idx")
+        ]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:

@@ -11,7 +11,12 @@ from haicang.core.models import ActorKind, AuditEntry
 def test_a_diff_keeps_only_what_changed_and_renders_decimals_exactly():
     summary = diff_summary(
         {"status": "draft", "total": Decimal("10.10"), "lines": 2},
-        {"status": "released", "total": Decimal("10.10"), "lines": 2, "released_at": datetime(2026, 11, 25, tzinfo=UTC)},
+        {
+            "status": "released",
+            "total": Decimal("10.10"),
+            "lines": 2,
+            "released_at": datetime(2026, 11, 25, tzinfo=UTC),
+        },
     )
 
     assert summary == {
@@ -49,9 +54,13 @@ def test_recording_a_change_names_actor_action_subject_and_the_changes(user_acto
 @pytest.mark.django_db
 def test_entries_for_an_object_are_its_own_newest_first(system_actor):
     mine, other = Group.objects.create(name="a"), Group.objects.create(name="b")
-    audit_record(actor=system_actor, action="x.first", subject=mine, occurred_at=datetime(2026, 1, 1, tzinfo=UTC))
+    audit_record(
+        actor=system_actor, action="x.first", subject=mine, occurred_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     audit_record(actor=system_actor, action="x.other", subject=other)
-    audit_record(actor=system_actor, action="x.second", subject=mine, occurred_at=datetime(2026, 1, 2, tzinfo=UTC))
+    audit_record(
+        actor=system_actor, action="x.second", subject=mine, occurred_at=datetime(2026, 1, 2, tzinfo=UTC)
+    )
 
     actions = [e.action for e in audit_entries_for(subject=mine)]
 

@@ -77,7 +77,7 @@ def test_twenty_concurrent_writers_never_receive_the_same_number():
                     number = document_number_next(scope=scope, prefix="ORD", year=2026)
                 with lock:
                     issued.append(number)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             failures.append(exc)
         finally:
             connection.close()

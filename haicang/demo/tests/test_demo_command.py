@@ -29,7 +29,7 @@ def test_demo_serves_the_ui_and_the_openapi_schema_on_a_fresh_data_folder(tmp_pa
     env["HAICANG_DATA_DIR"] = str(tmp_path / "var")
 
     # when the demo starts
-    demo = subprocess.Popen(  # noqa: S603
+    demo = subprocess.Popen(
         [sys.executable, "-m", "haicang", "demo", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
@@ -66,11 +66,13 @@ def test_reset_starts_the_demo_world_over(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env["HAICANG_DATA_DIR"] = str(tmp_path / "var")
     command = [sys.executable, "-m", "haicang", "demo", "--no-serve"]
-    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=150, check=True)  # noqa: S603
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=150, check=True)
     marker = tmp_path / "var" / "haicang.sqlite3"
     before = marker.stat().st_ino
 
-    again = subprocess.run([*command, "--reset"], env=env, capture_output=True, text=True, timeout=150, check=True)  # noqa: S603
+    again = subprocess.run(
+        [*command, "--reset"], env=env, capture_output=True, text=True, timeout=150, check=True
+    )
 
     assert "Reset: removed haicang.sqlite3" in again.stdout
     assert marker.stat().st_ino != before

@@ -34,7 +34,16 @@ def test_every_printed_login_works_and_has_its_role():
     for login in logins:
         assert users.get(username=login.username).check_password(login.password), login.username
     roles = set(Membership.objects.values_list("role", flat=True))
-    assert roles == {"owner", "planner", "order_manager", "finance", "viewer", "manager", "warehouse_staff", "billing"}
+    assert roles == {
+        "owner",
+        "planner",
+        "order_manager",
+        "finance",
+        "viewer",
+        "manager",
+        "warehouse_staff",
+        "billing",
+    }
     assert scope_for_user(users.get(username="admin")).is_installation_admin
     assert "catalog:write" in scope_for_user(users.get(username="lumen.planner")).permissions
 
@@ -45,4 +54,9 @@ def test_seeding_twice_changes_nothing():
 
     demo_world_seed(actor=Actor.system("demo"))
 
-    assert (Sku.objects.count(), Location.objects.count(), AuditEntry.objects.count(), len(ALL_LOGINS)) == counts
+    assert (
+        Sku.objects.count(),
+        Location.objects.count(),
+        AuditEntry.objects.count(),
+        len(ALL_LOGINS),
+    ) == counts
