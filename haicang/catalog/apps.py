@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "haicang.catalog"
+    label = "catalog"
+    verbose_name = _("Catalogue")
+
+    def ready(self) -> None:
+        from haicang.catalog import scoping_rules  # noqa: F401 - registers the scoping rules
+        from haicang.catalog.navigation import can_read_catalog
+        from haicang.web.navigation import NavEntry, navigation
+
+        navigation.register(
+            NavEntry(
+                key="catalog",
+                label=_("Catalogue"),
+                url_name="catalog:sku-list",
+                order=30,
+                visible_to=can_read_catalog,
+            )
+        )
