@@ -183,6 +183,9 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Who may read which audit entries through the API: the parties' scoping (core does not know parties).
+HAICANG_AUDIT_ACCESS = "haicang.parties.access.audit_entries_for_request"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Haicang API",
     "DESCRIPTION": (

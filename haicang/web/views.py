@@ -16,14 +16,19 @@ from django.utils.translation import gettext as _
 
 from haicang.core.audit import audit_entries_for_ref
 from haicang.core.models import AuditEntry
-from haicang.web.navigation import navigation, staff
+from haicang.parties.access import audit_subject_visible, scope_for_request
+from haicang.web.navigation import navigation
 
 AUDIT_PAGE_SIZE = 50
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    sections = [link for link in navigation.links_for(user=request.user, path="") if link.key != "home"]
+    sections = [
+        link
+        for link in navigation.links_for(user=request.user, path="", request=request)
+        if link.key != "home"
+    ]
     return render(request, "web/home.html", {"sections": sections})
 
 
@@ -67,12 +72,12 @@ def _subject_type(ref: str) -> tuple[ContentType, type[Model]]:
 def audit_trail(request: HttpRequest, subject_type: str, subject_id: str) -> HttpResponse:
     """Every audit entry about one object, newest first, 50 to a page.
 
-    Staff only for now: when parties and roles arrive, access goes through the request's scope and an
-    object of another party answers 404, as here for anyone who is not staff.
+    Installation admins read every trail; a member reads the trail of an object in their party's scope when
+    their role holds ``audit:read``. Anyone else gets 404, as for an object that does not exist.
     """
-    if not staff(request.user):
-        raise Http404(_("No such page."))
     content_type, model = _subject_type(subject_type)
+    if not audit_subject_visible(scope_for_request(request), model=model, subject_id=subject_id):
+        raise Http404(_("No such object."))
     entries = audit_entries_for_ref(content_type=content_type, subject_id=subject_id)
 
     try:

@@ -159,12 +159,12 @@ def test_unknown_entry_answers_404_problem(staff_client: Client, entry_id: str) 
     assert body["code"] == "core.not_found"
 
 
-def test_signed_in_non_staff_user_gets_403_problem(client: Client, user: Any, log: list[AuditEntry]) -> None:
+def test_a_user_of_no_party_gets_403_problem(client: Client, user: Any, log: list[AuditEntry]) -> None:
     client.force_login(user)
 
     for url in (LIST, f"{LIST}{log[0].id}/"):
         body = problem(client.get(url), 403)
-        assert body["code"] == "core.permission_denied"
+        assert body["code"] == "access.denied"
 
 
 def test_anonymous_caller_gets_401_problem_with_bearer_challenge(
