@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "haicang.parties",
     "haicang.network",
     "haicang.catalog",
+    "haicang.inventory",
     "haicang.web",
 ]
 

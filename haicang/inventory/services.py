@@ -1,0 +1,474 @@
+"""Writes of the stock ledger: receive, move, reserve, release, consume, adjust, correct, transfer.
+
+Each service runs in :func:`haicang.inventory.locks.ledger_atomic` (its own transaction with bounded retries,
+or the caller's) and writes moves only through :func:`haicang.inventory.ledger.moves_post`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Sum
+
+from haicang.catalog.models import Sku
+from haicang.core.actors import Actor
+from haicang.core.audit import audit_record
+from haicang.inventory import locks
+from haicang.inventory.errors import (
+    InsufficientStock,
+    InvalidLocation,
+    InvalidLot,
+    InvalidOwner,
+    InvalidQuantity,
+    ReservationClosed,
+    StaleCorrection,
+)
+from haicang.inventory.ledger import MoveLine, moves_post
+from haicang.inventory.models import Balance, Lot, Move, Reservation, ReservationStatus
+from haicang.network.models import Location, LocationKind, Warehouse
+from haicang.network.models.locations import REAL_KINDS, SELLABLE_KINDS
+from haicang.parties.models import Seller
+
+
+def _quantity(value: object, field: str = "quantity") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidQuantity(f"a quantity is a whole number above 0, not {value!r}", field=field)
+    return value
+
+
+def _own(owner: Seller, sku: Sku) -> None:
+    if sku.seller_id != owner.pk:
+        raise InvalidOwner(f"{sku.code} does not belong to {owner}", field="sku")
+
+
+def _real(location: Location, field: str = "location") -> Location:
+    if location.kind not in REAL_KINDS:
+        raise InvalidLocation(f"{location} is not a real location", field=field)
+    return location
+
+
+def _virtual(kind: str) -> Location:
+    return Location.objects.get(warehouse__isnull=True, kind=kind)
+
+
+def _in_transit(warehouse: Warehouse) -> Location:
+    return Location.objects.get(warehouse=warehouse, kind=LocationKind.IN_TRANSIT)
+
+
+def lot_ensure(*, owner: Seller, sku: Sku, code: str, expires_on: dt.date | None) -> Lot:
+    code = (code or "").strip()
+    if not code:
+        raise InvalidLot(f"{sku.code} is lot-tracked: name the lot", field="lot_code")
+    lot, created = Lot.objects.get_or_create(
+        sku=sku, code=code, defaults={"owner": owner, "expires_on": expires_on}
+    )
+    if not created and expires_on and lot.expires_on != expires_on:
+        raise InvalidLot(f"lot {code} expires on {lot.expires_on}, not {expires_on}", field="expires_on")
+    return lot
+
+
+def stock_receive(
+    *,
+    actor: Actor,
+    owner: Seller,
+    sku: Sku,
+    location: Location,
+    quantity: int,
+    lot_code: str = "",
+    expires_on: dt.date | None = None,
+    source: Location | None = None,
+    document_type: str = "receipt",
+    document_ref: str = "",
+    effective_at: dt.datetime | None = None,
+) -> list[Move]:
+    """Units arrive at a real ``location`` from the supplier (or from ``source``, e.g. in transit)."""
+    quantity = _quantity(quantity)
+    _own(owner, sku)
+    _real(location)
+    if sku.track_lot or sku.track_expiry:
+        lot_ensure(owner=owner, sku=sku, code=lot_code, expires_on=expires_on)
+
+    def post() -> list[Move]:
+        origin = source or _virtual(LocationKind.SUPPLIER)
+        return moves_post(
+            actor=actor,
+            owner_id=owner.pk,
+            lines=[
+                MoveLine(
+                    sku.pk,
+                    origin,
+                    location,
+                    quantity,
+                    lot_code=lot_code if source is None else lot_code or None,
+                )
+            ],
+            document_type=document_type,
+            document_ref=document_ref,
+            effective_at=effective_at,
+        )
+
+    return locks.ledger_atomic(post)
+
+
+def stock_move(
+    *,
+    actor: Actor,
+    owner: Seller,
+    sku: Sku,
+    from_location: Location,
+    to_location: Location,
+    quantity: int,
+    lot_code: str | None = None,
+    document_type: str = "move",
+    document_ref: str = "",
+    reason: str = "",
+) -> list[Move]:
+    """Move units between two real locations of one warehouse (putaway, replenishment, to damaged…)."""
+    quantity = _quantity(quantity)
+    _own(owner, sku)
+    _real(from_location, "from_location")
+    _real(to_location, "to_location")
+    if from_location.warehouse_id != to_location.warehouse_id:
+        raise InvalidLocation("use a transfer to move stock between warehouses", field="to_location")
+    line = MoveLine(sku.pk, from_location, to_location, quantity, lot_code=lot_code, fefo=sku.track_expiry)
+    return locks.ledger_atomic(
+        lambda: moves_post(
+            actor=actor,
+            owner_id=owner.pk,
+            lines=[line],
+            document_type=document_type,
+            document_ref=document_ref,
+            reason=reason,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DemandLine:
+    sku: Sku
+    quantity: int
+
+
+def stock_reserve(
+    *,
+    actor: Actor,
+    owner: Seller,
+    warehouse: Warehouse,
+    lines: Sequence[DemandLine],
+    demand_type: str,
+    demand_ref: str,
+) -> list[Reservation]:
+    """Hold sellable stock at ``warehouse`` for a demand: all lines or none. Lines of one SKU are summed first.
+    Raises InsufficientStock (``stock.insufficient``) naming the SKU that is short."""
+    if not lines:
+        raise InvalidQuantity("a demand has at least one line", field="lines")
+    wanted: dict[uuid.UUID, int] = defaultdict(int)
+    skus: dict[uuid.UUID, Sku] = {}
+    for line in lines:
+        _own(owner, line.sku)
+        wanted[line.sku.pk] += _quantity(line.quantity)
+        skus[line.sku.pk] = line.sku
+
+    def reserve() -> list[Reservation]:
+        made = []
+        for sku_id in sorted(wanted, key=str):  # the lock order
+            if not locks.counter_reserve((owner.pk, sku_id, warehouse.pk), wanted[sku_id]):
+                raise InsufficientStock(
+                    f"{skus[sku_id].code}: fewer than {wanted[sku_id]} units available at {warehouse.code}",
+                    field="lines",
+                    sku=skus[sku_id].code,
+                    warehouse=warehouse.code,
+                    wanted=wanted[sku_id],
+                )
+            made.append(
+                Reservation.objects.create(
+                    owner=owner,
+                    sku_id=sku_id,
+                    warehouse=warehouse,
+                    demand_type=demand_type,
+                    demand_ref=demand_ref,
+                    quantity=wanted[sku_id],
+                    open_quantity=wanted[sku_id],
+                )
+            )
+        for reservation in made:
+            audit_record(
+                actor=actor,
+                action="stock.reserved",
+                subject=reservation,
+                after={
+                    "sku": skus[reservation.sku_id].code,
+                    "warehouse": warehouse.code,
+                    "quantity": reservation.quantity,
+                },
+            )
+        return made
+
+    return locks.ledger_atomic(reserve)
+
+
+def _reservation_take(reservation: Reservation, quantity: int, *, consumed: bool) -> Reservation:
+    """Lower the open quantity with a guarded update (two releases of one reservation never both pass)."""
+    from django.db.models import F
+
+    field = "consumed_quantity" if consumed else "released_quantity"
+    updated = Reservation.objects.filter(pk=reservation.pk, open_quantity__gte=quantity).update(
+        open_quantity=F("open_quantity") - quantity, **{field: F(field) + quantity}
+    )
+    if updated != 1:
+        raise ReservationClosed(f"the reservation holds fewer than {quantity} units", field="quantity")
+    Reservation.objects.filter(pk=reservation.pk, open_quantity=0).update(status=ReservationStatus.CLOSED)
+    reservation.refresh_from_db()
+    return reservation
+
+
+def stock_release(*, actor: Actor, reservation: Reservation, quantity: int | None = None) -> Reservation:
+    """Give back held units (all that are still open by default)."""
+
+    def release() -> Reservation:
+        current = Reservation.objects.get(pk=reservation.pk)
+        amount = current.open_quantity if quantity is None else _quantity(quantity)
+        if amount == 0:
+            raise ReservationClosed("the reservation holds nothing any more")
+        _reservation_take(current, amount, consumed=False)
+        if not locks.counter_unreserve((current.owner_id, current.sku_id, current.warehouse_id), amount):
+            raise AssertionError("stock counter out of step with its reservations")  # verify would flag it
+        audit_record(actor=actor, action="stock.released", subject=current, after={"released": amount})
+        return current
+
+    return locks.ledger_atomic(release)
+
+
+def stock_consume(
+    *, actor: Actor, reservation: Reservation, quantity: int | None = None, document_ref: str = ""
+) -> list[Move]:
+    """Ship held units: moves from the warehouse's pick and bulk bins (FIFO by receipt, FEFO for expiry-tracked
+    SKUs, then walk order) to the customer, releasing the reservation by as much."""
+
+    def consume() -> list[Move]:
+        current = Reservation.objects.select_related("sku").get(pk=reservation.pk)
+        amount = current.open_quantity if quantity is None else _quantity(quantity)
+        if amount == 0 or amount > current.open_quantity:
+            raise ReservationClosed(f"the reservation holds {current.open_quantity} units, not {amount}")
+        _reservation_take(current, amount, consumed=True)
+        lines = _pick_lines(current, amount)
+        moves = moves_post(
+            actor=actor,
+            owner_id=current.owner_id,
+            lines=lines,
+            document_type=current.demand_type,
+            document_ref=document_ref or current.demand_ref,
+            unreserve={(current.sku_id, current.warehouse_id): amount},
+        )
+        audit_record(actor=actor, action="stock.consumed", subject=current, after={"consumed": amount})
+        return moves
+
+    return locks.ledger_atomic(consume)
+
+
+def _pick_lines(reservation: Reservation, quantity: int) -> list[MoveLine]:
+    """Which bins to ship from: layers in pick/bulk bins ordered FEFO (expiry-tracked) or FIFO, then walk order."""
+    layers = list(
+        Balance.objects.filter(
+            owner_id=reservation.owner_id,
+            sku_id=reservation.sku_id,
+            location__warehouse_id=reservation.warehouse_id,
+            location__kind__in=sorted(SELLABLE_KINDS),
+            quantity__gt=0,
+        )
+        .select_related("location")
+        .order_by("received_on", "location__pick_sequence", "lot_code")
+    )
+    if reservation.sku.track_expiry:
+        expiry = dict(Lot.objects.filter(sku_id=reservation.sku_id).values_list("code", "expires_on"))
+        layers.sort(key=lambda b: (expiry.get(b.lot_code) or dt.date.max, b.received_on))
+    customer = _virtual(LocationKind.CUSTOMER)
+    lines: list[MoveLine] = []
+    needed = quantity
+    for layer in layers:
+        if needed == 0:
+            break
+        take = min(needed, layer.quantity)
+        lines.append(
+            MoveLine(
+                reservation.sku_id,
+                layer.location,
+                customer,
+                take,
+                lot_code=layer.lot_code,
+                received_on=layer.received_on,
+            )
+        )
+        needed -= take
+    if needed:
+        raise InsufficientStock(
+            "the reserved units are not in the warehouse's pick or bulk bins", field="quantity"
+        )
+    return lines
+
+
+def stock_adjust(
+    *,
+    actor: Actor,
+    owner: Seller,
+    sku: Sku,
+    location: Location,
+    delta: int,
+    reason: str,
+    lot_code: str = "",
+    document_type: str = "adjustment",
+    document_ref: str = "",
+    correction_of: Move | None = None,
+) -> list[Move]:
+    """Found (+) or lost (−) units at a real location, against inventory loss; a reason is required."""
+    if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
+        raise InvalidQuantity("an adjustment changes stock by a whole number other than 0", field="delta")
+    if not (reason or "").strip():
+        raise InvalidQuantity("an adjustment needs a reason", field="reason")
+    _own(owner, sku)
+    _real(location)
+
+    def post() -> list[Move]:
+        loss = _virtual(LocationKind.INVENTORY_LOSS)
+        line = (
+            MoveLine(sku.pk, loss, location, delta, lot_code=lot_code)
+            if delta > 0
+            else MoveLine(sku.pk, location, loss, -delta, lot_code=lot_code or None, fefo=sku.track_expiry)
+        )
+        return moves_post(
+            actor=actor,
+            owner_id=owner.pk,
+            lines=[line],
+            document_type=document_type,
+            document_ref=document_ref,
+            reason=reason.strip(),
+            correction_of=correction_of,
+        )
+
+    return locks.ledger_atomic(post)
+
+
+def stock_correct(
+    *,
+    actor: Actor,
+    owner: Seller,
+    sku: Sku,
+    location: Location,
+    expected: int,
+    counted: int,
+    reason: str,
+    lot_code: str = "",
+) -> list[Move]:
+    """Compare-and-set of on-hand at one location (one lot): refused (``stock.stale_correction``) unless the
+    location still holds ``expected``; then adjusts it to ``counted``."""
+    if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
+        raise InvalidQuantity("the counted quantity is a whole number, 0 or more", field="counted")
+    _own(owner, sku)
+    _real(location)
+
+    def correct() -> list[Move]:
+        # SQLite holds the write lock from BEGIN; on PostgreSQL the rows are locked so the check stays true.
+        rows = Balance.objects.select_for_update().filter(
+            owner=owner, sku=sku, location=location, lot_code=lot_code
+        )
+        current = int(rows.aggregate(total=Sum("quantity"))["total"] or 0)
+        if current != expected:
+            raise StaleCorrection(
+                f"{location} holds {current}, not the {expected} you expected: read it again",
+                field="expected",
+            )
+        if counted == current:
+            return []
+        return stock_adjust(
+            actor=actor,
+            owner=owner,
+            sku=sku,
+            location=location,
+            delta=counted - current,
+            reason=reason,
+            lot_code=lot_code,
+            document_type="correction",
+        )
+
+    return locks.ledger_atomic(correct)
+
+
+def stock_transfer_dispatch(
+    *,
+    actor: Actor,
+    owner: Seller,
+    sku: Sku,
+    from_warehouse: Warehouse,
+    to_warehouse: Warehouse,
+    quantity: int,
+    document_ref: str = "",
+) -> list[Move]:
+    """Send sellable units from one warehouse towards another: they sit in "in transit to <warehouse>"."""
+    quantity = _quantity(quantity)
+    _own(owner, sku)
+    if from_warehouse.pk == to_warehouse.pk:
+        raise InvalidLocation("a transfer goes to another warehouse", field="to_warehouse")
+
+    def dispatch() -> list[Move]:
+        reservations = stock_reserve(
+            actor=actor,
+            owner=owner,
+            warehouse=from_warehouse,
+            lines=[DemandLine(sku, quantity)],
+            demand_type="transfer",
+            demand_ref=document_ref or f"to {to_warehouse.code}",
+        )
+        reservation = reservations[0]
+        transit = _in_transit(to_warehouse)
+        lines = [
+            MoveLine(
+                ln.sku_id,
+                ln.from_location,
+                transit,
+                ln.quantity,
+                lot_code=ln.lot_code,
+                received_on=ln.received_on,
+            )
+            for ln in _pick_lines(reservation, quantity)
+        ]
+        _reservation_take(reservation, quantity, consumed=True)
+        return moves_post(
+            actor=actor,
+            owner_id=owner.pk,
+            lines=lines,
+            document_type="transfer",
+            document_ref=document_ref,
+            unreserve={(sku.pk, from_warehouse.pk): quantity},
+        )
+
+    return locks.ledger_atomic(dispatch)
+
+
+def stock_transfer_receive(
+    *,
+    actor: Actor,
+    owner: Seller,
+    sku: Sku,
+    location: Location,
+    quantity: int,
+    lot_code: str | None = None,
+    document_ref: str = "",
+) -> list[Move]:
+    """Units in transit to ``location``'s warehouse arrive at ``location``."""
+    quantity = _quantity(quantity)
+    _own(owner, sku)
+    _real(location)
+    assert location.warehouse is not None  # noqa: S101 - a real location has a warehouse
+
+    def receive() -> list[Move]:
+        transit = _in_transit(location.warehouse)  # type: ignore[arg-type]
+        line = MoveLine(sku.pk, transit, location, quantity, lot_code=lot_code)
+        return moves_post(
+            actor=actor, owner_id=owner.pk, lines=[line], document_type="transfer", document_ref=document_ref
+        )
+
+    return locks.ledger_atomic(receive)
