@@ -32,3 +32,19 @@ def user_actor(user):
     from haicang.core.actors import Actor
 
     return Actor.for_user(user)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end the sessions other threads left open on PostgreSQL (the
+    live server's keep-alive request threads may still hold one when Chromium closes)."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
