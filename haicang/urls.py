@@ -9,9 +9,13 @@ urlpatterns = [
     path("api/v1/", include("haicang.parties.urls")),
     path("api/v1/", include("haicang.network.urls")),
     path("api/v1/", include("haicang.catalog.urls")),
+    path("api/v1/", include("haicang.inventory.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("catalog/", include("haicang.catalog.ui_urls")),
+    path("inventory/", include("haicang.inventory.ui_urls")),
+    path("parties/", include("haicang.parties.ui_urls")),
+    path("network/", include("haicang.network.ui_urls")),
     path("", include("haicang.web.urls")),
 ]
 

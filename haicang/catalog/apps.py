@@ -9,8 +9,7 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from haicang.catalog import scoping_rules  # noqa: F401 - registers the scoping rules
-        from haicang.catalog.navigation import can_read_catalog
-        from haicang.web.navigation import NavEntry, navigation
+        from haicang.web.navigation import NavEntry, has_permission, navigation
 
         navigation.register(
             NavEntry(
@@ -18,6 +17,6 @@ class CatalogConfig(AppConfig):
                 label=_("Catalogue"),
                 url_name="catalog:sku-list",
                 order=30,
-                visible_to=can_read_catalog,
+                visible_to=has_permission("catalog:read"),
             )
         )

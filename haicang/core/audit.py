@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -14,34 +12,20 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from haicang.core.actors import Actor
+from haicang.core.json_values import json_safe
 from haicang.core.models.audit import AuditEntry
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-safe rendering that keeps Decimals and ids exact (as strings)."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Decimal | UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(v) for v in value]
-    if isinstance(value, models.Model):
-        return str(value.pk)
-    return str(value)
 
 
 def diff_summary(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[str, Any]:
     """Only the fields whose values differ, as ``{"before": {...}, "after": {...}}``."""
     before = dict(before or {})
     after = dict(after or {})
-    keys = [k for k in dict.fromkeys([*before, *after]) if _plain(before.get(k)) != _plain(after.get(k))]
+    keys = [
+        k for k in dict.fromkeys([*before, *after]) if json_safe(before.get(k)) != json_safe(after.get(k))
+    ]
     return {
-        "before": {k: _plain(before[k]) for k in keys if k in before},
-        "after": {k: _plain(after[k]) for k in keys if k in after},
+        "before": {k: json_safe(before[k]) for k in keys if k in before},
+        "after": {k: json_safe(after[k]) for k in keys if k in after},
     }
 
 

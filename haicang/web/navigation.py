@@ -2,15 +2,16 @@
 
 Each app that has pages registers its entries once, from its ``AppConfig.ready()``::
 
-    from haicang.web.navigation import NavEntry, navigation, signed_in
+    from haicang.web.navigation import NavEntry, has_permission, navigation
 
     navigation.register(NavEntry(key="orders", label=_("Orders"), url_name="orders:list", order=20,
-                                 visible_to=signed_in))
+                                 visible_to=has_permission("orders:read")))
 
-``visible_to`` is a predicate on the user. Until parties and roles exist, the predicates are
-:func:`signed_in` and :func:`staff`; the parties app will add role predicates (a function returning a
-predicate, e.g. ``has_role("seller.planner")``) and entries will pass those. ``all_of`` and ``any_of``
-combine predicates. A predicate only hides an entry: every view still checks access itself.
+``visible_to`` is a predicate on the user (:data:`Visibility`): :func:`signed_in`, :func:`staff`, or one that
+also reads the request, a :class:`RequestVisibility` — such as :func:`has_permission`, true when the user's
+*current* scope (the party picked in the header's switcher, else their first membership) holds a permission.
+``all_of`` and ``any_of`` combine predicates of either kind. A predicate only hides an entry: every view
+still checks access itself.
 """
 
 from __future__ import annotations
@@ -24,10 +25,33 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
     from django_stubs_ext import StrOrPromise
 
 type User = AbstractBaseUser | AnonymousUser
 type Visibility = Callable[[User], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestVisibility:
+    """A predicate that reads the request too (the session's chosen party), not only the user.
+
+    It is still a :data:`Visibility`: called with the user alone it sees no request (``request`` is None).
+    ``name`` says what it tests, for reading and for tests.
+    """
+
+    check: Callable[[User, HttpRequest | None], bool]
+    name: str = ""
+
+    def __call__(self, user: User) -> bool:
+        return self.check(user, None)
+
+
+def is_visible(predicate: Visibility, user: User, request: HttpRequest | None = None) -> bool:
+    """``predicate`` applied to ``user``, handing it ``request`` when it is request-aware."""
+    if isinstance(predicate, RequestVisibility):
+        return predicate.check(user, request)
+    return predicate(user)
 
 
 def signed_in(user: User) -> bool:
@@ -38,18 +62,36 @@ def staff(user: User) -> bool:
     return signed_in(user) and bool(getattr(user, "is_staff", False))
 
 
-def all_of(*predicates: Visibility) -> Visibility:
-    def visible(user: User) -> bool:
-        return all(p(user) for p in predicates)
+def has_permission(permission: str) -> RequestVisibility:
+    """True when the signed-in user's current scope holds ``permission`` (e.g. ``"members:read"``).
 
-    return visible
+    With a request, the scope is the request's (``parties.access.scope_for_request``: the party chosen in
+    the session under ``PARTY_SESSION_KEY``, else the first membership); without one, the first membership's.
+    """
+
+    def check(user: User, request: HttpRequest | None) -> bool:
+        if not signed_in(user):
+            return False
+        from haicang.parties.access import scope_for_request, scope_for_user
+
+        scope = scope_for_request(request) if request is not None else scope_for_user(user)
+        return scope.can(permission)
+
+    return RequestVisibility(check, name=f"has_permission({permission!r})")
 
 
-def any_of(*predicates: Visibility) -> Visibility:
-    def visible(user: User) -> bool:
-        return any(p(user) for p in predicates)
+def all_of(*predicates: Visibility) -> RequestVisibility:
+    def check(user: User, request: HttpRequest | None) -> bool:
+        return all(is_visible(p, user, request) for p in predicates)
 
-    return visible
+    return RequestVisibility(check, name="all_of")
+
+
+def any_of(*predicates: Visibility) -> RequestVisibility:
+    def check(user: User, request: HttpRequest | None) -> bool:
+        return any(is_visible(p, user, request) for p in predicates)
+
+    return RequestVisibility(check, name="any_of")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +133,14 @@ class NavRegistry:
     def entries(self) -> list[NavEntry]:
         return sorted(self._entries.values(), key=lambda e: e.order)
 
-    def links_for(self, *, user: User, path: str) -> list[NavLink]:
-        """The entries ``user`` may see, in order, with the one that contains ``path`` marked active."""
+    def links_for(self, *, user: User, path: str, request: HttpRequest | None = None) -> list[NavLink]:
+        """The entries ``user`` may see, in order, with the one that contains ``path`` marked active.
+
+        Pass the ``request`` (whose user is ``user``) so that request-aware predicates see its session.
+        """
         links = []
         for entry in self.entries():
-            if not entry.visible_to(user):
+            if not is_visible(entry.visible_to, user, request):
                 continue
             url = reverse(entry.url_name)
             active = path == url if entry.exact else path.startswith(url)

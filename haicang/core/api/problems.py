@@ -25,11 +25,8 @@ Unexpected exceptions are not handled here: DRF re-raises them, Django logs them
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
-from uuid import UUID
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -45,6 +42,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from haicang.core.errors import CoreErrorCode, DomainError
+from haicang.core.json_values import json_safe
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://haicang.dev/problems/"
@@ -109,23 +107,8 @@ def problem_body(
     if errors:
         body["errors"] = errors
     if context:
-        body["context"] = {str(k): _json_safe(v) for k, v in context.items()}
+        body["context"] = {str(k): json_safe(v) for k, v in context.items()}
     return body
-
-
-def _json_safe(value: Any) -> Any:
-    """Context values as JSON: Decimals and ids as exact strings, never floats or model reprs."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Decimal | UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_json_safe(v) for v in value]
-    return str(value)
 
 
 def flatten_field_errors(detail: Any, path: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:

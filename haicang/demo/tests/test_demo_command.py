@@ -2,6 +2,7 @@
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -67,13 +68,15 @@ def test_reset_starts_the_demo_world_over(tmp_path):
     env["HAICANG_DATA_DIR"] = str(tmp_path / "var")
     command = [sys.executable, "-m", "haicang", "demo", "--no-serve"]
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=150, check=True)
-    marker = tmp_path / "var" / "haicang.sqlite3"
-    before = marker.stat().st_ino
+    database = tmp_path / "var" / "haicang.sqlite3"
+    with sqlite3.connect(database) as db:  # a row only the old database has
+        db.execute("INSERT INTO auth_group (name) VALUES ('made before the reset')")
 
     again = subprocess.run(
         [*command, "--reset"], env=env, capture_output=True, text=True, timeout=150, check=True
     )
 
     assert "Reset: removed haicang.sqlite3" in again.stdout
-    assert marker.stat().st_ino != before
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM auth_group WHERE name = 'made before the reset'").fetchone() == (0,)
     assert "lumen.owner" in first.stdout and "lumen.owner" in again.stdout

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from haicang.catalog.models import Product, Sku
 from haicang.catalog.tests.factories import make_product, make_sku
+from haicang.inventory.models import Balance, CountTask, Move, Reservation
 from haicang.network.models import Holiday, Location, Warehouse
 from haicang.network.tests.factories import make_holiday, make_location
 from haicang.parties.models import ApiKey, Membership, Operator, Seller, ServiceAgreement
@@ -56,6 +57,38 @@ def _warehouse(w: World) -> Warehouse:
     return warehouse
 
 
+def _stocked(w: World) -> Any:
+    """A bin of the world's warehouse holding 5 units of a new SKU of its seller: (sku, bin, moves)."""
+    from haicang.inventory.services import stock_receive
+    from haicang.network.services.virtual import virtual_locations_ensure
+
+    virtual_locations_ensure(actor=SYSTEM)
+    sku, where = make_sku(w.seller), make_location(_warehouse(w))
+    return sku, where, stock_receive(actor=SYSTEM, owner=w.seller, sku=sku, location=where, quantity=5)
+
+
+def _reservation(w: World) -> Any:
+    from haicang.inventory.services import DemandLine, stock_reserve
+
+    sku, _where, _moves = _stocked(w)
+    lines = [DemandLine(sku, 2)]
+    return stock_reserve(
+        actor=SYSTEM,
+        owner=w.seller,
+        warehouse=_warehouse(w),
+        lines=lines,
+        demand_type="order",
+        demand_ref="W-1",
+    )[0]
+
+
+def _count_task(w: World) -> Any:
+    from haicang.inventory.counting import count_task_create
+
+    _sku, where, _moves = _stocked(w)
+    return count_task_create(actor=SYSTEM, warehouse=_warehouse(w), locations=[where])
+
+
 # How to make one object of each scoped model inside a world. Add a line for every new API model.
 FACTORIES: dict[type, Callable[[World], Any]] = {
     Seller: lambda w: w.seller,
@@ -68,6 +101,10 @@ FACTORIES: dict[type, Callable[[World], Any]] = {
     Holiday: lambda w: make_holiday(_warehouse(w)),
     Sku: lambda w: make_sku(w.seller),
     Product: lambda w: make_product(w.seller),
+    Balance: lambda w: Balance.objects.get(location=_stocked(w)[1]),
+    Move: lambda w: _stocked(w)[2][0],
+    Reservation: _reservation,
+    CountTask: _count_task,
 }
 
 
@@ -107,6 +144,13 @@ def _client(membership: Membership) -> APIClient:
     client = APIClient()
     client.force_login(membership.user)
     return client
+
+
+def _body(response: Any) -> str:
+    """The text of an answer, streamed (a CSV export) or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode()
+    return str(response.content.decode())
 
 
 def _call(client: APIClient, method: str, path: str) -> Any:
@@ -149,7 +193,7 @@ def test_every_scoped_api_route_hides_other_parties_objects_and_checks_roles():
         elif "GET" in route.methods:
             for stranger in strangers:
                 response = _call(_client(stranger), "GET", path)
-                if response.status_code == 200 and str(obj.pk) in response.content.decode():
+                if response.status_code == 200 and str(obj.pk) in _body(response):
                     problems.append(f"GET {path} as {stranger}: lists the other party's {model.__name__}")
 
         # a role without the permission answers 403

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from haicang.core.money import Money, amount_tidy
 from haicang.web.assets import plotly_version
 from haicang.web.navigation import NavLink, navigation
 
@@ -30,7 +31,26 @@ def nav_links(context: dict[str, Any]) -> list[NavLink]:
     request = context.get("request")
     if request is None:
         return []
-    return navigation.links_for(user=request.user, path=request.path)
+    return navigation.links_for(user=request.user, path=request.path, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def acting_party(context: dict[str, Any]) -> Any:
+    """The party the signed-in user acts for, and their other parties: ``{% acting_party as acting %}``."""
+    request = context.get("request")
+    if request is None:
+        return None
+    from haicang.parties.acting import acting_as
+
+    return acting_as(request)
+
+
+@register.filter
+def money(value: Money | None) -> str:
+    """``EUR 1,234.50``: the currency code and the amount in its minor units (more decimals where it has them)."""
+    if value is None:
+        return "—"
+    return f"{value.currency} {amount_tidy(value.amount, value.currency):,f}"
 
 
 @register.simple_tag
