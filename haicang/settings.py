@@ -205,6 +205,9 @@ SPECTACULAR_SETTINGS = {
         "SkuStatusEnum": "haicang.catalog.models.SkuStatusChoices",
         "LocationTypeEnum": "haicang.network.models.LocationKind",
         "RealLocationTypeEnum": "haicang.network.models.REAL_KIND_CHOICES",
+        "ReservationStatusEnum": "haicang.inventory.models.ReservationStatus",
+        "CountTaskStatusEnum": "haicang.inventory.models.CountTaskStatus",
+        "CountTaskKindEnum": "haicang.inventory.models.CountTaskKind",
     },
     # Swagger UI and Redoc from the installed drf-spectacular-sidecar package: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",

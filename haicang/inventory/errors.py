@@ -41,3 +41,44 @@ class StaleCorrection(Conflict):
 
 class InvalidLot(ValidationFailed):
     code = InventoryErrorCode.LOT_INVALID
+
+
+class CountErrorCode(StrEnum):
+    """Codes of the cycle counts (``haicang.inventory.counting``)."""
+
+    TASK_INVALID = "count.task_invalid"
+    STATUS_INVALID = "count.status_invalid"
+    LINE_INVALID = "count.line_invalid"
+    STALE = "count.stale"
+    ASSIGNEE_INVALID = "count.assignee_invalid"
+    POLICY_INVALID = "count.policy_invalid"
+
+
+class CountInvalid(ValidationFailed):
+    """A count task or line that cannot be (a location outside the task, an unknown lot…)."""
+
+    code = CountErrorCode.TASK_INVALID
+
+
+class CountLineInvalid(ValidationFailed):
+    code = CountErrorCode.LINE_INVALID
+
+
+class CountAssigneeInvalid(ValidationFailed):
+    code = CountErrorCode.ASSIGNEE_INVALID
+
+
+class CountPolicyInvalid(ValidationFailed):
+    code = CountErrorCode.POLICY_INVALID
+
+
+class CountStatusInvalid(Conflict):
+    code = CountErrorCode.STATUS_INVALID
+    title = "The count task is not in a state that allows this"
+
+
+class StaleCount(Conflict):
+    """Stock moved at counted locations after they were counted: nothing was applied; recount those lines."""
+
+    code = CountErrorCode.STALE
+    title = "The stock changed since it was counted"

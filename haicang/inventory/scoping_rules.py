@@ -3,7 +3,7 @@ its own warehouses."""
 
 from django.db.models import Q
 
-from haicang.inventory.models import Balance, Move, Reservation, StockCounter
+from haicang.inventory.models import Balance, CountTask, Move, Reservation, StockCounter
 from haicang.parties.scoping import register_scoped
 
 register_scoped(
@@ -22,3 +22,6 @@ for _model in (StockCounter, Reservation):
     register_scoped(
         _model, seller=lambda party: Q(owner_id=party), operator=lambda party: Q(warehouse__operator_id=party)
     )
+# Cycle counts are the operator's work in its own warehouses; sellers see their results as moves (document
+# type ``cycle_count``) in their move history, not the tasks.
+register_scoped(CountTask, operator=lambda party: Q(warehouse__operator_id=party))
