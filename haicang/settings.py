@@ -8,6 +8,7 @@ Environment variables:
 - ``ALLOWED_HOSTS``: comma-separated host names (default ``127.0.0.1,localhost``).
 - ``HAICANG_TASKS_BACKEND``: ``db`` (default, django-tasks-db), ``rq`` (django-tasks-rq on ``REDIS_URL``) or
   ``immediate`` (tasks run where they are queued; for tests and one-off scripts).
+- ``HAICANG_IDEMPOTENCY_TTL_HOURS``: how long API idempotency keys are kept (default and minimum 24).
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # `Idempotency-Key` on mutating /api/ calls: needs the session user, wraps the API views.
+    "haicang.core.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -186,6 +189,8 @@ REST_FRAMEWORK = {
 }
 # Who may read which audit entries through the API: the parties' scoping (core does not know parties).
 HAICANG_AUDIT_ACCESS = "haicang.parties.access.audit_entries_for_request"
+# How long an `Idempotency-Key` is remembered (at least 24 h; see docs/api.md).
+HAICANG_IDEMPOTENCY_TTL_HOURS = max(24, int(os.environ.get("HAICANG_IDEMPOTENCY_TTL_HOURS", "24")))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Haicang API",

@@ -4,6 +4,9 @@
 using the ``Problem`` component: 400 on writes and list endpoints (filters, pagination, ordering), 401 and
 403 where authentication is required, 404 where the path names an object. Responses an operation declares
 itself with ``@extend_schema(responses=...)`` win.
+
+Every mutating operation (``POST``, ``PUT``, ``PATCH``, ``DELETE``) documents the optional
+``Idempotency-Key`` header (:mod:`haicang.core.api.idempotency`) and its 409 and 422 answers.
 """
 
 from __future__ import annotations
@@ -11,10 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from haicang.core.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from haicang.core.api.idempotency import MUTATING_METHODS
 from haicang.core.api.problems import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
 
 
@@ -51,10 +57,31 @@ _PROBLEM_DESCRIPTIONS = {
     "401": "No credentials (`core.not_authenticated`) or a bad API key (`core.authentication_failed`).",
     "403": "Signed in but not allowed (`core.permission_denied`), or a session write without its CSRF token.",
     "404": "No such object, or not visible to the caller (`core.not_found`).",
+    "409": "A request with the same `Idempotency-Key` is still in progress (`idempotency.in_flight`), or the "
+    "operation conflicts with the current state.",
+    "422": "The `Idempotency-Key` was already used for a different request (`idempotency.key_reused`).",
 }
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    name=IDEMPOTENCY_HEADER,
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Makes the call safe to retry: the same key with the same body answers the stored response "
+        "(header `Idempotent-Replayed: true`) instead of acting twice. 1-255 visible ASCII characters, "
+        "scoped to the caller, kept at least 24 hours."
+    ),
+)
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self.method in MUTATING_METHODS:
+            parameters.append(IDEMPOTENCY_KEY_PARAMETER)
+        return parameters
+
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         for status in self._problem_statuses():
@@ -75,4 +102,6 @@ class AutoSchema(SpectacularAutoSchema):
             statuses += ["401", "403"]
         if "{" in self.path:
             statuses.append("404")
+        if self.method in MUTATING_METHODS:
+            statuses += ["409", "422"]
         return statuses

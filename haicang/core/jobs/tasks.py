@@ -7,6 +7,7 @@ from datetime import time, timedelta
 from django.tasks import task
 from django.utils import timezone
 
+from haicang.core.idempotency import idempotency_expired_prune
 from haicang.core.jobs.housekeeping import finished_task_results_prune
 from haicang.core.jobs.registry import PeriodicJob
 
@@ -21,11 +22,22 @@ def prune_finished_task_results(*, older_than_days: int = DEFAULT_KEEP_DAYS) -> 
     return finished_task_results_prune(older_than=timezone.now() - timedelta(days=older_than_days))
 
 
+@task
+def prune_expired_idempotency_records() -> int:
+    """Delete the API idempotency records past their expiry; returns how many were deleted."""
+    return idempotency_expired_prune()
+
+
 PERIODIC_JOBS = (
     PeriodicJob(
         name="core.prune-finished-task-results",
         task_path="haicang.core.jobs.tasks.prune_finished_task_results",
         kwargs={"older_than_days": DEFAULT_KEEP_DAYS},
         daily_at=time(3, 30),
+    ),
+    PeriodicJob(
+        name="core.prune-expired-idempotency-records",
+        task_path="haicang.core.jobs.tasks.prune_expired_idempotency_records",
+        interval_seconds=3600,
     ),
 )
