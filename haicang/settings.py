@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "haicang.network",
     "haicang.catalog",
     "haicang.inventory",
+    "haicang.integration",
     "haicang.web",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("haicang.network.urls")),
     path("api/v1/", include("haicang.catalog.urls")),
     path("api/v1/", include("haicang.inventory.urls")),
+    path("api/v1/", include("haicang.integration.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("catalog/", include("haicang.catalog.ui_urls")),

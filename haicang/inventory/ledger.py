@@ -20,10 +20,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from haicang.core.actors import Actor
+from haicang.integration.catalogue import STOCK_AVAILABLE_CHANGED
+from haicang.integration.outbox import Subject, outbox_emit
 from haicang.inventory import locks
 from haicang.inventory.errors import InsufficientStock, InvalidLocation, InvalidQuantity
 from haicang.inventory.models import Balance, Lot, Move
-from haicang.network.models import Location, LocationKind
+from haicang.network.models import Location, LocationKind, Warehouse
 from haicang.network.models.locations import REAL_KINDS, SELLABLE_KINDS
 
 MAX_LAYER_ROUNDS = 20
@@ -186,6 +188,8 @@ def moves_post(
                 field="quantity",
                 reason="reserved",
             )
+        if delta + release:  # available = sellable - reserved; shipping reserved units leaves it as it was
+            available_changed(owner_id, sku_id, warehouse_id)
 
     # 3. the moves themselves
     moves = [
@@ -209,6 +213,18 @@ def moves_post(
         for p in pieces
     ]
     return Move.objects.bulk_create(moves)
+
+
+def available_changed(owner_id: uuid.UUID, sku_id: uuid.UUID, warehouse_id: uuid.UUID) -> None:
+    """Announce (outbox, same transaction) that available-to-sell of a SKU at a warehouse changed. Called right
+    after the stock counter's update, whose row lock orders the subject versions."""
+    operator_id = Warehouse.objects.filter(pk=warehouse_id).values_list("operator_id", flat=True).first()
+    outbox_emit(
+        event_type=STOCK_AVAILABLE_CHANGED,
+        subject=Subject("inventory.available", f"{sku_id}:{warehouse_id}"),
+        seller_id=owner_id,
+        operator_id=operator_id,
+    )
 
 
 def sellable_locations(warehouse_id: uuid.UUID) -> Q:

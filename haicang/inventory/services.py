@@ -27,7 +27,7 @@ from haicang.inventory.errors import (
     ReservationClosed,
     StaleCorrection,
 )
-from haicang.inventory.ledger import MoveLine, moves_post
+from haicang.inventory.ledger import MoveLine, available_changed, moves_post
 from haicang.inventory.models import Balance, Lot, Move, Reservation, ReservationStatus
 from haicang.network.models import Location, LocationKind, Warehouse
 from haicang.network.models.locations import REAL_KINDS, SELLABLE_KINDS
@@ -184,6 +184,7 @@ def stock_reserve(
                     warehouse=warehouse.code,
                     wanted=wanted[sku_id],
                 )
+            available_changed(owner.pk, sku_id, warehouse.pk)
             made.append(
                 Reservation.objects.create(
                     owner=owner,
@@ -237,6 +238,7 @@ def stock_release(*, actor: Actor, reservation: Reservation, quantity: int | Non
         _reservation_take(current, amount, consumed=False)
         if not locks.counter_unreserve((current.owner_id, current.sku_id, current.warehouse_id), amount):
             raise AssertionError("stock counter out of step with its reservations")  # verify would flag it
+        available_changed(current.owner_id, current.sku_id, current.warehouse_id)
         audit_record(actor=actor, action="stock.released", subject=current, after={"released": amount})
         return current
 

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from haicang.catalog.models import Product, Sku
 from haicang.catalog.tests.factories import make_product, make_sku
+from haicang.integration.models import WebhookDelivery, WebhookSubscription
 from haicang.inventory.models import Balance, CountTask, Move, Reservation
 from haicang.network.models import Holiday, Location, Warehouse
 from haicang.network.tests.factories import make_holiday, make_location
@@ -89,6 +90,20 @@ def _count_task(w: World) -> Any:
     return count_task_create(actor=SYSTEM, warehouse=_warehouse(w), locations=[where])
 
 
+def _subscription(w: World) -> Any:
+    from haicang.integration.services import webhook_subscription_create
+
+    return webhook_subscription_create(
+        actor=SYSTEM, party=w.seller, url="https://example.com/hooks", event_types=["stock.available_changed"]
+    )[0]
+
+
+def _delivery(w: World) -> Any:
+    from haicang.integration.services import webhook_test_send
+
+    return webhook_test_send(actor=SYSTEM, subscription=_subscription(w))
+
+
 # How to make one object of each scoped model inside a world. Add a line for every new API model.
 FACTORIES: dict[type, Callable[[World], Any]] = {
     Seller: lambda w: w.seller,
@@ -105,6 +120,8 @@ FACTORIES: dict[type, Callable[[World], Any]] = {
     Move: lambda w: _stocked(w)[2][0],
     Reservation: _reservation,
     CountTask: _count_task,
+    WebhookSubscription: _subscription,
+    WebhookDelivery: _delivery,
 }
 
 

@@ -1,0 +1,256 @@
+"""The event catalogue: every event type another system may subscribe to, with a versioned JSON schema of its
+``data`` and an example. Pure data, no Django; later apps add their events with :func:`event_type_register`.
+
+Every delivered body is an envelope (:data:`ENVELOPE_SCHEMA`) whose ``data`` follows the event type's schema
+of the envelope's ``schema_version``. A new optional field keeps the version; a removed or changed field
+makes a new version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+_UUID = {"type": "string", "format": "uuid"}
+_REF = {"type": "object", "required": ["id"], "properties": {"id": _UUID, "code": {"type": "string"}}}
+_TIME = {"type": "string", "format": "date-time"}
+_COUNT = {"type": "integer", "minimum": 0}
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str  # ``<subject>.<what happened>``
+    schema_version: int
+    subject_type: str
+    description: str
+    data_schema: Mapping[str, Any]
+    example: Mapping[str, Any] = field(default_factory=dict)
+
+
+ENVELOPE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["id", "type", "schema_version", "occurred_at", "subject", "data"],
+    "properties": {
+        "id": _UUID,
+        "type": {"type": "string"},
+        "schema_version": {"type": "integer", "minimum": 1},
+        "occurred_at": _TIME,
+        "subject": {
+            "type": "object",
+            "required": ["type", "id", "version"],
+            "properties": {
+                "type": {"type": "string"},
+                "id": {"type": "string"},
+                "version": {"type": "integer"},
+            },
+        },
+        "data": {"type": "object"},
+    },
+}
+
+
+def _object(required: list[str], **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": properties}
+
+
+_ORDER = _object(
+    ["order", "status"],
+    order=_object(["id", "number"], id=_UUID, number={"type": "string"}),
+    status={"type": "string"},
+    warehouse=_REF,
+    lines=_COUNT,
+)
+_ORDER_EXAMPLE = {
+    "order": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d3a4b", "number": "ORD-2026-000123"},
+    "status": "open",
+    "warehouse": {"id": "01936f2e-7a40-7c1e-9a3b-000000000001", "code": "DE-HAM-1"},
+    "lines": 2,
+}
+
+_REGISTRY: dict[str, EventType] = {}
+
+
+def event_type_register(event: EventType) -> EventType:
+    """Add ``event`` to the catalogue (a later version of a known type replaces the earlier one)."""
+    known = _REGISTRY.get(event.name)
+    if known is None or known.schema_version <= event.schema_version:
+        _REGISTRY[event.name] = event
+    return event
+
+
+def event_type_get(name: str) -> EventType | None:
+    return _REGISTRY.get(name)
+
+
+def event_types() -> list[EventType]:
+    return sorted(_REGISTRY.values(), key=lambda e: e.name)
+
+
+STOCK_AVAILABLE_CHANGED = "stock.available_changed"
+WEBHOOK_TEST = "webhook.test"
+
+for _event in (
+    EventType(
+        name="order.created",
+        schema_version=1,
+        subject_type="orders.order",
+        description="A seller's order was created.",
+        data_schema=_ORDER,
+        example=_ORDER_EXAMPLE,
+    ),
+    EventType(
+        name="order.changed",
+        schema_version=1,
+        subject_type="orders.order",
+        description="An order's lines, address, service level or status changed.",
+        data_schema=_ORDER,
+        example={**_ORDER_EXAMPLE, "status": "allocated"},
+    ),
+    EventType(
+        name="order.cancelled",
+        schema_version=1,
+        subject_type="orders.order",
+        description="An order was cancelled.",
+        data_schema=_ORDER,
+        example={**_ORDER_EXAMPLE, "status": "cancelled"},
+    ),
+    EventType(
+        name=STOCK_AVAILABLE_CHANGED,
+        schema_version=1,
+        subject_type="inventory.available",
+        description="Available-to-sell (sellable on hand minus reserved) of one SKU at one warehouse changed.",
+        data_schema=_object(
+            ["sku", "warehouse", "available"],
+            sku=_REF,
+            warehouse=_REF,
+            available=_COUNT,
+            sellable=_COUNT,
+            reserved=_COUNT,
+        ),
+        example={
+            "sku": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0001", "code": "TEA-GRN-100"},
+            "warehouse": {"id": "01936f2e-7a40-7c1e-9a3b-000000000001", "code": "DE-HAM-1"},
+            "available": 118,
+            "sellable": 130,
+            "reserved": 12,
+        },
+    ),
+    EventType(
+        name="fulfillment_request.changed",
+        schema_version=1,
+        subject_type="fulfillment.request",
+        description="A fulfillment request sent to an operator was created or changed status.",
+        data_schema=_object(
+            ["request", "status"],
+            request=_object(["id", "number"], id=_UUID, number={"type": "string"}),
+            order=_REF,
+            status={"type": "string"},
+        ),
+        example={
+            "request": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0101", "number": "FR-2026-000045"},
+            "order": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d3a4b", "code": "ORD-2026-000123"},
+            "status": "picking",
+        },
+    ),
+    EventType(
+        name="shipment.confirmed",
+        schema_version=1,
+        subject_type="fulfillment.shipment",
+        description="A shipment left the warehouse with its carrier and tracking numbers.",
+        data_schema=_object(
+            ["shipment", "carrier", "tracking_numbers", "shipped_at"],
+            shipment=_REF,
+            order=_REF,
+            carrier={"type": "string"},
+            tracking_numbers={"type": "array", "items": {"type": "string"}},
+            shipped_at=_TIME,
+        ),
+        example={
+            "shipment": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0201", "code": "SHP-2026-000077"},
+            "order": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d3a4b", "code": "ORD-2026-000123"},
+            "carrier": "dhl-paket",
+            "tracking_numbers": ["00340434161234567890"],
+            "shipped_at": "2026-03-02T15:04:05Z",
+        },
+    ),
+    EventType(
+        name="inbound.received",
+        schema_version=1,
+        subject_type="inbound.shipment",
+        description="Goods of an advance shipping notice were received at the warehouse.",
+        data_schema=_object(
+            ["inbound", "warehouse", "lines"],
+            inbound=_REF,
+            warehouse=_REF,
+            lines={
+                "type": "array",
+                "items": _object(
+                    ["sku", "received"], sku=_REF, expected=_COUNT, received=_COUNT, damaged=_COUNT
+                ),
+            },
+        ),
+        example={
+            "inbound": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0301", "code": "ASN-2026-000012"},
+            "warehouse": {"id": "01936f2e-7a40-7c1e-9a3b-000000000001", "code": "DE-HAM-1"},
+            "lines": [
+                {
+                    "sku": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0001", "code": "TEA-GRN-100"},
+                    "expected": 120,
+                    "received": 118,
+                    "damaged": 2,
+                }
+            ],
+        },
+    ),
+    EventType(
+        name="return.received",
+        schema_version=1,
+        subject_type="returns.return",
+        description="A customer return arrived at the warehouse and was graded.",
+        data_schema=_object(
+            ["return", "warehouse", "lines"],
+            order=_REF,
+            warehouse=_REF,
+            lines={"type": "array", "items": _object(["sku", "quantity"], sku=_REF, quantity=_COUNT)},
+            **{"return": _REF},
+        ),
+        example={
+            "return": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0401", "code": "RMA-2026-000003"},
+            "order": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d3a4b", "code": "ORD-2026-000123"},
+            "warehouse": {"id": "01936f2e-7a40-7c1e-9a3b-000000000001", "code": "DE-HAM-1"},
+            "lines": [
+                {"sku": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0001", "code": "TEA-GRN-100"}, "quantity": 1}
+            ],
+        },
+    ),
+    EventType(
+        name="invoice.issued",
+        schema_version=1,
+        subject_type="billing.invoice",
+        description="An operator issued an invoice to a seller.",
+        data_schema=_object(
+            ["invoice", "total", "currency"],
+            invoice=_REF,
+            period=_object(["start", "end"], start={"type": "string"}, end={"type": "string"}),
+            total={"type": "string", "description": "decimal amount in the currency's minor units"},
+            currency={"type": "string", "pattern": "^[A-Z]{3}$"},
+        ),
+        example={
+            "invoice": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0501", "code": "INV-2026-000009"},
+            "period": {"start": "2026-02-01", "end": "2026-02-28"},
+            "total": "1234.50",
+            "currency": "EUR",
+        },
+    ),
+    EventType(
+        name=WEBHOOK_TEST,
+        schema_version=1,
+        subject_type="integration.webhook_subscription",
+        description="A test event sent on request to one subscription.",
+        data_schema=_object(["message"], message={"type": "string"}),
+        example={"message": "This is a test event from Haicang."},
+    ),
+):
+    event_type_register(_event)
