@@ -78,5 +78,7 @@ def test_reset_starts_the_demo_world_over(tmp_path):
 
     assert "Reset: removed haicang.sqlite3" in again.stdout
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT COUNT(*) FROM auth_group WHERE name = 'made before the reset'").fetchone() == (0,)
+        assert db.execute(
+            "SELECT COUNT(*) FROM auth_group WHERE name = 'made before the reset'"
+        ).fetchone() == (0,)
     assert "lumen.owner" in first.stdout and "lumen.owner" in again.stdout
