@@ -8,7 +8,7 @@ import sys
 
 from bench.harness import bench_databases
 
-BENCHMARKS = ["bench.sequences", "bench.locations", "bench.catalog_import"]
+BENCHMARKS = ["bench.sequences", "bench.locations", "bench.catalog_import", "bench.inventory"]
 
 
 def main() -> int:

@@ -16,6 +16,11 @@
    transaction back; :func:`ledger_atomic` runs it again, at most ``RETRIES`` times, with a short jittered
    backoff. Only the outermost transaction retries. No lock is held across a network call: services take no
    network I/O inside their transaction.
+   **A retry runs alone.** On PostgreSQL every outermost ledger transaction first takes one advisory lock in
+   shared mode, and a retry takes it exclusively: the retry waits for the transactions in flight, runs beside
+   no other ``ledger_atomic`` transaction, and cannot deadlock or lose a guard again. Without this, callers
+   who post in opposite orders in their own transaction (ship order lines A then B, and B then A) kept
+   deadlocking each other on every retry until the retries ran out. (SQLite runs one writer at a time.)
 5. **The database agrees**: check constraints refuse ``reserved > sellable`` and negative reserved stock even if
    a bug slipped past a guard.
 """
@@ -27,15 +32,16 @@ import random
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.db import OperationalError, connection, models, transaction
-from django.db.models import F, QuerySet
 
 from haicang.inventory.errors import InsufficientStock
 from haicang.inventory.models import Balance, StockCounter
 
 RETRIES = 5
 _RETRYABLE_PG = {"40001", "40P01"}
+_LEDGER_LOCK = 0x48434C47  # the PostgreSQL advisory lock key of the ledger's writers ("HCLG")
 
 
 class StockContention(Exception):
@@ -50,6 +56,15 @@ def _retryable(exc: BaseException) -> bool:
     return connection.vendor == "sqlite" and "locked" in str(exc).lower()
 
 
+def _admit(*, alone: bool) -> None:
+    """Take the ledger's advisory lock for this transaction: shared, or exclusive for a retry (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [_LEDGER_LOCK])
+
+
 def ledger_atomic[T](fn: Callable[[], T]) -> T:
     """Run ``fn`` in a transaction; retry it on deadlock / serialization failure when this is the outermost one."""
     if connection.in_atomic_block:  # the caller owns the transaction (and its retries)
@@ -61,6 +76,7 @@ def ledger_atomic[T](fn: Callable[[], T]) -> T:
     for attempt in range(1, RETRIES + 1):
         try:
             with transaction.atomic():
+                _admit(alone=attempt > 1)
                 return fn()
         except StockContention as exc:
             if attempt == RETRIES:
@@ -81,41 +97,44 @@ BalanceKey = tuple[
 ]  # owner, sku, location, lot, received_on
 
 
+def _uuid(value: uuid.UUID) -> Any:
+    return models.UUIDField().get_db_prep_value(value, connection)
+
+
+def _balance_key_params(key: BalanceKey) -> list[Any]:
+    owner_id, sku_id, location_id, lot_code, received_on = key
+    received = models.DateField().get_db_prep_value(received_on, connection)
+    return [_uuid(owner_id), _uuid(sku_id), _uuid(location_id), lot_code, received]
+
+
+def _execute(sql: str, params: list[Any]) -> int:
+    """Run one statement; its row count. (Plain SQL: these statements run in every ledger transaction, and
+    building them through the ORM cost more client time than the database took to run them.)"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
 def balance_add(key: BalanceKey, quantity: int) -> None:
     """Add ``quantity`` (may be negative only for virtual locations — the caller decides) in one upsert."""
-    owner_id, sku_id, location_id, lot_code, received_on = key
     table = connection.ops.quote_name(Balance._meta.db_table)
-    uuid_field = models.UUIDField()
-    params = [
-        uuid_field.get_db_prep_value(owner_id, connection),
-        uuid_field.get_db_prep_value(sku_id, connection),
-        uuid_field.get_db_prep_value(location_id, connection),
-        lot_code,
-        models.DateField().get_db_prep_value(received_on, connection),
-        quantity,
-    ]
     sql = (
         f"INSERT INTO {table} (owner_id, sku_id, location_id, lot_code, received_on, quantity) "  # noqa: S608
         "VALUES (%s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (owner_id, sku_id, location_id, lot_code, received_on) "
         f"DO UPDATE SET quantity = {table}.quantity + excluded.quantity"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    _execute(sql, [*_balance_key_params(key), quantity])
 
 
 def balance_take(key: BalanceKey, quantity: int) -> bool:
     """Take ``quantity`` from a real location's balance if it holds that much; False (nothing changed) if not."""
-    owner_id, sku_id, location_id, lot_code, received_on = key
-    updated = Balance.objects.filter(
-        owner_id=owner_id,
-        sku_id=sku_id,
-        location_id=location_id,
-        lot_code=lot_code,
-        received_on=received_on,
-        quantity__gte=quantity,
-    ).update(quantity=F("quantity") - quantity)
-    return updated == 1
+    table = connection.ops.quote_name(Balance._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET quantity = quantity - %s WHERE owner_id = %s AND sku_id = %s "  # noqa: S608
+        "AND location_id = %s AND lot_code = %s AND received_on = %s AND quantity >= %s"
+    )
+    return _execute(sql, [quantity, *_balance_key_params(key), quantity]) == 1
 
 
 # --- stock counters ----------------------------------------------------------------------------------------
@@ -130,30 +149,45 @@ def counter_ensure(key: CounterKey) -> None:
     )
 
 
-def _counter(key: CounterKey) -> QuerySet[StockCounter]:
-    owner_id, sku_id, warehouse_id = key
-    return StockCounter.objects.filter(owner_id=owner_id, sku_id=sku_id, warehouse_id=warehouse_id)
+def _counter_update(
+    key: CounterKey, assignments: str, changes: list[int], guard: str, limits: list[int]
+) -> bool:
+    """``UPDATE`` the counter of ``key``: ``assignments`` where ``guard`` holds, in one statement; True if done."""
+    table = connection.ops.quote_name(StockCounter._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET {assignments} "  # noqa: S608
+        f"WHERE owner_id = %s AND sku_id = %s AND warehouse_id = %s AND {guard}"
+    )
+    return _execute(sql, [*changes, *map(_uuid, key), *limits]) == 1
 
 
 def counter_reserve(key: CounterKey, quantity: int) -> bool:
-    """Hold ``quantity`` if that many sellable units are unreserved; False (nothing changed) if not."""
-    counter_ensure(key)
-    updated: int = (
-        _counter(key).filter(sellable__gte=F("reserved") + quantity).update(reserved=F("reserved") + quantity)
+    """Hold ``quantity`` if that many sellable units are unreserved; False (nothing changed) if not. No counter
+    row means nothing sellable was ever there: refused too."""
+    return _counter_update(
+        key, "reserved = reserved + %s", [quantity], "sellable - reserved >= %s", [quantity]
     )
-    return updated == 1
 
 
 def counter_unreserve(key: CounterKey, quantity: int) -> bool:
-    updated: int = _counter(key).filter(reserved__gte=quantity).update(reserved=F("reserved") - quantity)
-    return updated == 1
+    return _counter_update(key, "reserved = reserved - %s", [quantity], "reserved >= %s", [quantity])
 
 
 def counter_sellable_change(key: CounterKey, delta: int, *, unreserve: int = 0) -> bool:
     """Change sellable by ``delta`` and reserved by ``-unreserve`` together, only if reserved stays ≤ sellable
     and neither goes negative; False (nothing changed) if not. Shipping reserved units: ``delta=-n, unreserve=n``."""
-    counter_ensure(key)
-    # sellable + delta >= reserved - unreserve >= 0: reserved never exceeds sellable, nothing goes negative
-    query = _counter(key).filter(sellable__gte=F("reserved") - unreserve - delta, reserved__gte=unreserve)
-    updated: int = query.update(sellable=F("sellable") + delta, reserved=F("reserved") - unreserve)
-    return updated == 1
+
+    def change() -> bool:
+        # sellable + delta >= reserved - unreserve >= 0: reserved never exceeds sellable, nothing goes negative
+        return _counter_update(
+            key,
+            "sellable = sellable + %s, reserved = reserved - %s",
+            [delta, unreserve],
+            "sellable + %s >= reserved - %s AND reserved >= %s",
+            [delta, unreserve, unreserve],
+        )
+
+    if change():
+        return True
+    counter_ensure(key)  # no row yet: the first sellable units of this SKU here (else the guard refused)
+    return change()
