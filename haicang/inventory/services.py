@@ -257,7 +257,7 @@ def stock_consume(
         if amount == 0 or amount > current.open_quantity:
             raise ReservationClosed(f"the reservation holds {current.open_quantity} units, not {amount}")
         _reservation_take(current, amount, consumed=True)
-        lines = _pick_lines(current, amount)
+        lines = _pick_lines(current.owner_id, current.sku, current.warehouse_id, amount)
         moves = moves_post(
             actor=actor,
             owner_id=current.owner_id,
@@ -272,21 +272,21 @@ def stock_consume(
     return locks.ledger_atomic(consume)
 
 
-def _pick_lines(reservation: Reservation, quantity: int) -> list[MoveLine]:
+def _pick_lines(owner_id: uuid.UUID, sku: Sku, warehouse_id: uuid.UUID, quantity: int) -> list[MoveLine]:
     """Which bins to ship from: layers in pick/bulk bins ordered FEFO (expiry-tracked) or FIFO, then walk order."""
     layers = list(
         Balance.objects.filter(
-            owner_id=reservation.owner_id,
-            sku_id=reservation.sku_id,
-            location__warehouse_id=reservation.warehouse_id,
+            owner_id=owner_id,
+            sku_id=sku.pk,
+            location__warehouse_id=warehouse_id,
             location__kind__in=sorted(SELLABLE_KINDS),
             quantity__gt=0,
         )
         .select_related("location")
         .order_by("received_on", "location__pick_sequence", "lot_code")
     )
-    if reservation.sku.track_expiry:
-        expiry = dict(Lot.objects.filter(sku_id=reservation.sku_id).values_list("code", "expires_on"))
+    if sku.track_expiry:
+        expiry = dict(Lot.objects.filter(sku_id=sku.pk).values_list("code", "expires_on"))
         layers.sort(key=lambda b: (expiry.get(b.lot_code) or dt.date.max, b.received_on))
     customer = _virtual(LocationKind.CUSTOMER)
     lines: list[MoveLine] = []
@@ -297,7 +297,7 @@ def _pick_lines(reservation: Reservation, quantity: int) -> list[MoveLine]:
         take = min(needed, layer.quantity)
         lines.append(
             MoveLine(
-                reservation.sku_id,
+                sku.pk,
                 layer.location,
                 customer,
                 take,
@@ -416,15 +416,8 @@ def stock_transfer_dispatch(
         raise InvalidLocation("a transfer goes to another warehouse", field="to_warehouse")
 
     def dispatch() -> list[Move]:
-        reservations = stock_reserve(
-            actor=actor,
-            owner=owner,
-            warehouse=from_warehouse,
-            lines=[DemandLine(sku, quantity)],
-            demand_type="transfer",
-            demand_ref=document_ref or f"to {to_warehouse.code}",
-        )
-        reservation = reservations[0]
+        # No reservation first: that would lock the stock counter before the balances and break the lock order.
+        # The counter's guard in moves_post refuses to take sellable units that are reserved for others.
         transit = _in_transit(to_warehouse)
         lines = [
             MoveLine(
@@ -435,16 +428,10 @@ def stock_transfer_dispatch(
                 lot_code=ln.lot_code,
                 received_on=ln.received_on,
             )
-            for ln in _pick_lines(reservation, quantity)
+            for ln in _pick_lines(owner.pk, sku, from_warehouse.pk, quantity)
         ]
-        _reservation_take(reservation, quantity, consumed=True)
         return moves_post(
-            actor=actor,
-            owner_id=owner.pk,
-            lines=lines,
-            document_type="transfer",
-            document_ref=document_ref,
-            unreserve={(sku.pk, from_warehouse.pk): quantity},
+            actor=actor, owner_id=owner.pk, lines=lines, document_type="transfer", document_ref=document_ref
         )
 
     return locks.ledger_atomic(dispatch)
