@@ -97,6 +97,10 @@ def _plan_from_real(owner_id: uuid.UUID, line: MoveLine) -> list[_Piece]:
             _Piece(line.sku_id, line.from_location, line.to_location, layer.lot_code, layer.received_on, take)
         )
         needed -= take
+    if needed and line.lot_code is not None and line.received_on is not None:
+        # One layer named exactly: a service picked it from the balances moments ago (shipping, transfers), and
+        # another transaction took from it since. Not a shortage: start over (``ledger_atomic`` retries).
+        raise locks.StockContention(f"a layer at {line.from_location} changed while this move was planned")
     if needed:
         raise InsufficientStock(
             f"{line.from_location} holds fewer than {line.quantity} units of this SKU"

@@ -3,7 +3,9 @@ connection, released together by a barrier. Every thread closes its connection w
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -22,11 +24,13 @@ from haicang.inventory.services import (
     stock_move,
     stock_receive,
     stock_reserve,
+    stock_transfer_dispatch,
 )
 from haicang.inventory.tests.factories import StockWorld, make_stock_world
 from haicang.inventory.verify import ledger_verify
 from haicang.network.models import LocationKind
 from haicang.network.models.locations import REAL_KINDS
+from haicang.network.tests.factories import make_warehouse
 from haicang.parties.tests.factories import SYSTEM
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
@@ -227,4 +231,86 @@ def test_shipping_and_moving_to_damaged_from_one_bin_at_once_never_goes_negative
     assert Balance.objects.get(location=w.pick).quantity == 0
     assert Balance.objects.get(location=w.damaged).quantity == 10
     assert counter(w) == (0, 0)
+    assert ledger_verify() == []
+
+
+def test_reserved_units_ship_while_the_same_layers_are_moved_between_bins():
+    # given forty one-unit receipt layers in a pick bin (and more stock in another), twenty orders of one unit
+    w = make_stock_world()
+    for day in range(40):
+        stock_receive(actor=SYSTEM, owner=w.seller, sku=w.sku, location=w.pick, quantity=1,
+                      effective_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=day))  # fmt: skip
+    stock_receive(actor=SYSTEM, owner=w.seller, sku=w.sku, location=w.pick2, quantity=100,
+                  effective_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))  # fmt: skip
+    held = [
+        stock_reserve(actor=SYSTEM, owner=w.seller, warehouse=w.warehouse, lines=[DemandLine(w.sku, 1)],
+                      demand_type="order", demand_ref=f"ORD-{n}")[0]
+        for n in range(20)
+    ]  # fmt: skip
+
+    def ship(n: int) -> str:
+        stock_consume(actor=SYSTEM, reservation=held[n])  # FIFO: the oldest layers, in the pick bin
+        return "shipped"
+
+    def rebin() -> str:
+        """Move the oldest units from the pick bin to the bulk bin, one at a time, until none is left."""
+        while True:
+            try:
+                stock_move(actor=SYSTEM, owner=w.seller, sku=w.sku, from_location=w.pick, to_location=w.bulk,
+                           quantity=1)  # fmt: skip
+            except InsufficientStock:
+                return "rebinned"
+
+    # when twenty shipments and six re-binners take the same oldest layers at once
+    outcomes = run_together([partial(ship, n) for n in range(20)] + [rebin] * 6)
+
+    # then every order ships: a layer taken between picking and posting is picked again, never a refusal
+    assert outcomes == Counter(shipped=20, rebinned=6)
+    assert counter(w) == (120, 0)
+    assert ledger_verify() == []
+
+
+def deadlocks_broken() -> int | None:
+    """How many deadlocks PostgreSQL has broken in this database, once every other session has gone (their
+    statistics are flushed when they end). None on SQLite, where one writer at a time cannot deadlock."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        for _ in range(100):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            if cursor.fetchone()[0] == 1:
+                break
+            time.sleep(0.05)
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        return int(cursor.fetchone()[0])
+
+
+def test_transfers_and_moves_out_of_one_bin_at_once_take_their_locks_in_one_order():
+    # given 60 units in one pick bin, and a second warehouse to send some to
+    w = make_stock_world()
+    there = make_warehouse(w.warehouse.operator)
+    stock_receive(actor=SYSTEM, owner=w.seller, sku=w.sku, location=w.pick, quantity=60)
+    before = deadlocks_broken()
+
+    def dispatch() -> str:
+        for _ in range(5):
+            stock_transfer_dispatch(actor=SYSTEM, owner=w.seller, sku=w.sku, from_warehouse=w.warehouse,
+                                    to_warehouse=there, quantity=1)  # fmt: skip
+        return "dispatched 5"
+
+    def damage() -> str:
+        for _ in range(5):
+            stock_move(actor=SYSTEM, owner=w.seller, sku=w.sku, from_location=w.pick, to_location=w.damaged,
+                       quantity=1)  # fmt: skip
+        return "damaged 5"
+
+    # when six dispatchers and six movers take units out of the bin at once
+    outcomes = run_together([dispatch] * 6 + [damage] * 6)
+
+    # then all of them succeed, and the database never had to break a deadlock (balances, then counters)
+    assert outcomes == Counter({"dispatched 5": 6, "damaged 5": 6})
+    assert deadlocks_broken() == before
+    assert Balance.objects.get(location=w.pick).quantity == 0
+    assert Balance.objects.get(location=w.damaged).quantity == 30
     assert ledger_verify() == []
