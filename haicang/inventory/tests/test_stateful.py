@@ -4,8 +4,8 @@ every step the ledger must pass ``ledger_verify()`` and agree with a plain-Pytho
 the open reservations and availability — including which layers FIFO/FEFO picked. A refused operation raises
 the error the model predicts and changes nothing.
 
-Each example starts from an empty ledger: the test is transactional, so the ledger's rows are deleted when the
-machine starts (the world — seller, warehouses, bins, SKUs, lots — is built once per test).
+Each example starts from an empty ledger: the test is transactional, so the ledger's rows and lots are deleted
+when the machine starts (the world — seller, warehouses, bins, SKUs — is built once per test).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from haicang.inventory.errors import (
     ReservationClosed,
     StaleCorrection,
 )
-from haicang.inventory.models import Balance, Move, Reservation, ReservationStatus, StockCounter
+from haicang.inventory.models import Balance, Lot, Move, Reservation, ReservationStatus, StockCounter
 from haicang.inventory.selectors import stock_levels
 from haicang.inventory.services import (
     DemandLine,
@@ -108,7 +108,7 @@ def make_world() -> World:
 
 
 def _ledger_rows_delete() -> None:
-    for model in (Move, Balance, StockCounter, Reservation):
+    for model in (Move, Balance, StockCounter, Reservation, Lot):
         model.objects.all().delete()
 
 
@@ -133,6 +133,7 @@ class StockMachine(RuleBasedStateMachine):
         self.location.update({t.pk: t for t in w.transit.values()})
         self.sku_by_pk = {s.pk: s for s in w.skus}
         self.orders = 0
+        self.lots_known: set[str] = set()  # lots received (with their expiry) in this example
 
     # --- the model ----------------------------------------------------------------------------------------
 
@@ -150,7 +151,9 @@ class StockMachine(RuleBasedStateMachine):
         return self._sellable(sku_id, warehouse_id) - self._reserved(sku_id, warehouse_id)
 
     def _expiry(self, sku: Any, lot: str, *, fefo: bool) -> dt.date:
-        return (LOTS.get(lot) or FAR) if fefo else FAR
+        """A lot's expiry as FEFO sees it: only a receipt records one (a lot first seen in an adjustment or a
+        correction has none, and ships last)."""
+        return (LOTS[lot] if lot in self.lots_known else FAR) if fefo else FAR
 
     def _take(
         self, sku: Any, sources: list[tuple[uuid.UUID, str, dt.date, int]], quantity: int, to: Location
@@ -266,6 +269,8 @@ class StockMachine(RuleBasedStateMachine):
         pieces = [(self.world.supplier.pk, location.pk, lot, received, quantity)]
         assert _pieces(moves) == pieces
         self._apply(sku, pieces)
+        if lot:
+            self.lots_known.add(lot)
 
     @rule(data=st.data(), quantity=st.integers(1, 8), day=st.integers(1, 5))
     def receive(self, data: st.DataObject, quantity: int, day: int) -> None:
