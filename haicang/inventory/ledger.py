@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from haicang.core.actors import Actor
 from haicang.integration.catalogue import STOCK_AVAILABLE_CHANGED
-from haicang.integration.outbox import Subject, outbox_emit
+from haicang.integration.models import OutboxEvent
+from haicang.integration.outbox import Subject, outbox_event_build
 from haicang.inventory import locks
 from haicang.inventory.errors import InsufficientStock, InvalidLocation, InvalidQuantity
 from haicang.inventory.models import Balance, Lot, Move
@@ -186,14 +187,15 @@ def moves_post(
         if delta == 0 and release == 0:
             continue
         sku_id, warehouse_id = pair
-        if not locks.counter_sellable_change((owner_id, sku_id, warehouse_id), delta, unreserve=release):
+        version = locks.counter_sellable_change((owner_id, sku_id, warehouse_id), delta, unreserve=release)
+        if version is None:
             raise InsufficientStock(
                 "this would leave less sellable stock than is reserved at the warehouse",
                 field="quantity",
                 reason="reserved",
             )
         if delta + release:  # available = sellable - reserved; shipping reserved units leaves it as it was
-            available_changed(owner_id, sku_id, warehouse_id)
+            available_changed_event(owner_id, sku_id, warehouse_id, version=version).save(force_insert=True)
 
     # 3. the moves themselves
     moves = [
@@ -219,13 +221,23 @@ def moves_post(
     return Move.objects.bulk_create(moves)
 
 
-def available_changed(owner_id: uuid.UUID, sku_id: uuid.UUID, warehouse_id: uuid.UUID) -> None:
-    """Announce (outbox, same transaction) that available-to-sell of a SKU at a warehouse changed. Called right
-    after the stock counter's update, whose row lock orders the subject versions."""
-    operator_id = Warehouse.objects.filter(pk=warehouse_id).values_list("operator_id", flat=True).first()
-    outbox_emit(
+def available_changed_event(
+    owner_id: uuid.UUID,
+    sku_id: uuid.UUID,
+    warehouse_id: uuid.UUID,
+    *,
+    version: int,
+    operator_id: uuid.UUID | None = None,
+) -> OutboxEvent:
+    """The outbox event (not yet saved; the caller writes it in its transaction) announcing that available-to-sell
+    of a SKU at a warehouse changed. ``version`` is the stock counter's version after its update: the row lock
+    orders the versions in commit order. ``operator_id`` is the warehouse's operator (looked up if not given)."""
+    if operator_id is None:
+        operator_id = Warehouse.objects.filter(pk=warehouse_id).values_list("operator_id", flat=True).first()
+    return outbox_event_build(
         event_type=STOCK_AVAILABLE_CHANGED,
         subject=Subject("inventory.available", f"{sku_id}:{warehouse_id}"),
+        subject_version=version,
         seller_id=owner_id,
         operator_id=operator_id,
     )

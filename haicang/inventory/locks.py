@@ -65,8 +65,12 @@ def _admit(*, alone: bool) -> None:
         cursor.execute(f"SELECT {function}(%s)", [_LEDGER_LOCK])
 
 
-def ledger_atomic[T](fn: Callable[[], T]) -> T:
-    """Run ``fn`` in a transaction; retry it on deadlock / serialization failure when this is the outermost one."""
+def ledger_atomic[T](fn: Callable[[], T], *, one_row_lock: bool = False) -> T:
+    """Run ``fn`` in a transaction; retry it on deadlock / serialization failure when this is the outermost one.
+
+    ``one_row_lock``: the caller promises ``fn`` locks a single row (one stock counter) and then only inserts.
+    Such a transaction never waits while holding a lock, so it cannot be part of a deadlock; it skips the
+    advisory lock's admission (a round trip) on its first attempt."""
     if connection.in_atomic_block:  # the caller owns the transaction (and its retries)
         try:
             with transaction.atomic():
@@ -76,7 +80,8 @@ def ledger_atomic[T](fn: Callable[[], T]) -> T:
     for attempt in range(1, RETRIES + 1):
         try:
             with transaction.atomic():
-                _admit(alone=attempt > 1)
+                if attempt > 1 or not one_row_lock:
+                    _admit(alone=attempt > 1)
                 return fn()
         except StockContention as exc:
             if attempt == RETRIES:
@@ -151,33 +156,38 @@ def counter_ensure(key: CounterKey) -> None:
 
 def _counter_update(
     key: CounterKey, assignments: str, changes: list[int], guard: str, limits: list[int]
-) -> bool:
-    """``UPDATE`` the counter of ``key``: ``assignments`` where ``guard`` holds, in one statement; True if done."""
+) -> int | None:
+    """``UPDATE`` the counter of ``key``: ``assignments`` where ``guard`` holds, and bump its version, in one
+    statement; the new version if done, None if not."""
     table = connection.ops.quote_name(StockCounter._meta.db_table)
     sql = (
-        f"UPDATE {table} SET {assignments} "  # noqa: S608
-        f"WHERE owner_id = %s AND sku_id = %s AND warehouse_id = %s AND {guard}"
+        f"UPDATE {table} SET {assignments}, version = version + 1 "  # noqa: S608
+        f"WHERE owner_id = %s AND sku_id = %s AND warehouse_id = %s AND {guard} RETURNING version"
     )
-    return _execute(sql, [*changes, *map(_uuid, key), *limits]) == 1
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*changes, *map(_uuid, key), *limits])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
-def counter_reserve(key: CounterKey, quantity: int) -> bool:
-    """Hold ``quantity`` if that many sellable units are unreserved; False (nothing changed) if not. No counter
-    row means nothing sellable was ever there: refused too."""
+def counter_reserve(key: CounterKey, quantity: int) -> int | None:
+    """Hold ``quantity`` if that many sellable units are unreserved: the counter's new version; None (nothing
+    changed) if not. No counter row means nothing sellable was ever there: refused too."""
     return _counter_update(
         key, "reserved = reserved + %s", [quantity], "sellable - reserved >= %s", [quantity]
     )
 
 
-def counter_unreserve(key: CounterKey, quantity: int) -> bool:
+def counter_unreserve(key: CounterKey, quantity: int) -> int | None:
     return _counter_update(key, "reserved = reserved - %s", [quantity], "reserved >= %s", [quantity])
 
 
-def counter_sellable_change(key: CounterKey, delta: int, *, unreserve: int = 0) -> bool:
+def counter_sellable_change(key: CounterKey, delta: int, *, unreserve: int = 0) -> int | None:
     """Change sellable by ``delta`` and reserved by ``-unreserve`` together, only if reserved stays ≤ sellable
-    and neither goes negative; False (nothing changed) if not. Shipping reserved units: ``delta=-n, unreserve=n``."""
+    and neither goes negative: the counter's new version; None (nothing changed) if not. Shipping reserved
+    units: ``delta=-n, unreserve=n``."""
 
-    def change() -> bool:
+    def change() -> int | None:
         # sellable + delta >= reserved - unreserve >= 0: reserved never exceeds sellable, nothing goes negative
         return _counter_update(
             key,
@@ -187,7 +197,8 @@ def counter_sellable_change(key: CounterKey, delta: int, *, unreserve: int = 0) 
             [delta, unreserve, unreserve],
         )
 
-    if change():
-        return True
+    version = change()
+    if version is not None:
+        return version
     counter_ensure(key)  # no row yet: the first sellable units of this SKU here (else the guard refused)
     return change()

@@ -12,11 +12,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Model, Sum
 
 from haicang.catalog.models import Sku
 from haicang.core.actors import Actor
-from haicang.core.audit import audit_record
+from haicang.core.audit import audit_entry_build, audit_record
+from haicang.core.rows import rows_insert
 from haicang.inventory import locks
 from haicang.inventory.errors import (
     InsufficientStock,
@@ -27,7 +28,7 @@ from haicang.inventory.errors import (
     ReservationClosed,
     StaleCorrection,
 )
-from haicang.inventory.ledger import MoveLine, available_changed, moves_post
+from haicang.inventory.ledger import MoveLine, available_changed_event, moves_post
 from haicang.inventory.models import Balance, Lot, Move, Reservation, ReservationStatus
 from haicang.network.models import Location, LocationKind, Warehouse
 from haicang.network.models.locations import REAL_KINDS, SELLABLE_KINDS
@@ -174,9 +175,11 @@ def stock_reserve(
         skus[line.sku.pk] = line.sku
 
     def reserve() -> list[Reservation]:
-        made = []
+        made: list[Reservation] = []
+        rows: list[Model] = []
         for sku_id in sorted(wanted, key=str):  # the lock order
-            if not locks.counter_reserve((owner.pk, sku_id, warehouse.pk), wanted[sku_id]):
+            version = locks.counter_reserve((owner.pk, sku_id, warehouse.pk), wanted[sku_id])
+            if version is None:
                 raise InsufficientStock(
                     f"{skus[sku_id].code}: fewer than {wanted[sku_id]} units available at {warehouse.code}",
                     field="lines",
@@ -184,32 +187,33 @@ def stock_reserve(
                     warehouse=warehouse.code,
                     wanted=wanted[sku_id],
                 )
-            available_changed(owner.pk, sku_id, warehouse.pk)
-            made.append(
-                Reservation.objects.create(
-                    owner=owner,
-                    sku_id=sku_id,
-                    warehouse=warehouse,
-                    demand_type=demand_type,
-                    demand_ref=demand_ref,
-                    quantity=wanted[sku_id],
-                    open_quantity=wanted[sku_id],
-                )
+            reservation = Reservation(
+                owner=owner,
+                sku_id=sku_id,
+                warehouse=warehouse,
+                demand_type=demand_type,
+                demand_ref=demand_ref,
+                quantity=wanted[sku_id],
+                open_quantity=wanted[sku_id],
             )
-        for reservation in made:
-            audit_record(
-                actor=actor,
-                action="stock.reserved",
-                subject=reservation,
-                after={
-                    "sku": skus[reservation.sku_id].code,
-                    "warehouse": warehouse.code,
-                    "quantity": reservation.quantity,
-                },
-            )
+            made.append(reservation)
+            rows += [
+                reservation,
+                available_changed_event(
+                    owner.pk, sku_id, warehouse.pk, version=version, operator_id=warehouse.operator_id
+                ),
+                audit_entry_build(
+                    actor=actor,
+                    action="stock.reserved",
+                    subject=reservation,
+                    after={"sku": skus[sku_id].code, "warehouse": warehouse.code, "quantity": wanted[sku_id]},
+                ),
+            ]
+        rows_insert(rows)  # one round trip for every row the reservation writes
         return made
 
-    return locks.ledger_atomic(reserve)
+    # One counter row is the only lock a one-SKU reservation takes: it cannot be part of a deadlock.
+    return locks.ledger_atomic(reserve, one_row_lock=len(wanted) == 1)
 
 
 def _reservation_take(reservation: Reservation, quantity: int, *, consumed: bool) -> Reservation:
@@ -236,9 +240,12 @@ def stock_release(*, actor: Actor, reservation: Reservation, quantity: int | Non
         if amount == 0:
             raise ReservationClosed("the reservation holds nothing any more")
         _reservation_take(current, amount, consumed=False)
-        if not locks.counter_unreserve((current.owner_id, current.sku_id, current.warehouse_id), amount):
+        version = locks.counter_unreserve((current.owner_id, current.sku_id, current.warehouse_id), amount)
+        if version is None:
             raise AssertionError("stock counter out of step with its reservations")  # verify would flag it
-        available_changed(current.owner_id, current.sku_id, current.warehouse_id)
+        available_changed_event(current.owner_id, current.sku_id, current.warehouse_id, version=version).save(
+            force_insert=True
+        )
         audit_record(actor=actor, action="stock.released", subject=current, after={"released": amount})
         return current
 
@@ -461,3 +468,73 @@ def stock_transfer_receive(
         )
 
     return locks.ledger_atomic(receive)
+
+
+def stock_inbound_dispatch(
+    *,
+    actor: Actor,
+    owner: Seller,
+    warehouse: Warehouse,
+    lines: Sequence[DemandLine],
+    document_ref: str,
+    effective_at: dt.datetime | None = None,
+) -> list[Move]:
+    """A first-leg shipment leaves the supplier: its units move from *supplier* to *in transit to
+    ``warehouse``* (document type ``inbound``), all lines or none. The inbound app receives them from there
+    with :func:`stock_receive` (``source`` = the in-transit location)."""
+    if not lines:
+        raise InvalidQuantity("a shipment has at least one line", field="lines")
+    for line in lines:
+        _own(owner, line.sku)
+        _quantity(line.quantity)
+
+    def post() -> list[Move]:
+        supplier, transit = _virtual(LocationKind.SUPPLIER), _in_transit(warehouse)
+        return moves_post(
+            actor=actor,
+            owner_id=owner.pk,
+            lines=[MoveLine(line.sku.pk, supplier, transit, line.quantity, lot_code="") for line in lines],
+            document_type="inbound",
+            document_ref=document_ref,
+            effective_at=effective_at,
+        )
+
+    return locks.ledger_atomic(post)
+
+
+def stock_in_transit_clear(
+    *,
+    actor: Actor,
+    owner: Seller,
+    warehouse: Warehouse,
+    lines: Sequence[DemandLine],
+    to_kind: str,
+    reason: str,
+    document_ref: str,
+) -> list[Move]:
+    """Take units out of *in transit to ``warehouse``* without receiving them: back to the *supplier* (a
+    cancelled shipment) or to *inventory loss* (units short when a shipment is closed). A reason is required."""
+    if to_kind not in (LocationKind.SUPPLIER, LocationKind.INVENTORY_LOSS):
+        raise InvalidLocation(
+            "units in transit go back to the supplier or to inventory loss", field="to_kind"
+        )
+    if not (reason or "").strip():
+        raise InvalidQuantity("clearing stock in transit needs a reason", field="reason")
+    for line in lines:
+        _own(owner, line.sku)
+        _quantity(line.quantity)
+    if not lines:
+        return []
+
+    def post() -> list[Move]:
+        transit, target = _in_transit(warehouse), _virtual(to_kind)
+        return moves_post(
+            actor=actor,
+            owner_id=owner.pk,
+            lines=[MoveLine(line.sku.pk, transit, target, line.quantity) for line in lines],
+            document_type="inbound",
+            document_ref=document_ref,
+            reason=reason.strip(),
+        )
+
+    return locks.ledger_atomic(post)

@@ -138,15 +138,18 @@ def balances_rebuild() -> dict[str, int]:
             f"SELECT owner_id, sku_id, loc, lot_code, received_on, qty FROM ({_moves_sum_sql()}) AS f WHERE qty <> 0"
         )
         balances = cursor.rowcount
-        cursor.execute(f"DELETE FROM {c}")  # noqa: S608
+        # Counters keep their rows and versions (the subject versions of their events): zero, then upsert.
+        cursor.execute(f"UPDATE {c} SET sellable = 0, reserved = 0")  # noqa: S608
         cursor.execute(
-            f"INSERT INTO {c} (owner_id, sku_id, warehouse_id, sellable, reserved) "  # noqa: S608
-            f"SELECT owner_id, sku_id, warehouse_id, SUM(sellable), SUM(reserved) FROM ("
+            f"INSERT INTO {c} (owner_id, sku_id, warehouse_id, sellable, reserved, version) "  # noqa: S608
+            f"SELECT owner_id, sku_id, warehouse_id, SUM(sellable), SUM(reserved), 0 FROM ("
             f" SELECT x.owner_id, x.sku_id, l.warehouse_id, x.quantity AS sellable, 0 AS reserved FROM {b} AS x"
             f" JOIN {loc} AS l ON l.id = x.location_id WHERE l.kind IN ({_kinds(frozenset(SELLABLE_KINDS))})"
             f" UNION ALL"
             f" SELECT owner_id, sku_id, warehouse_id, 0, open_quantity FROM {r} WHERE status = 'open'"
             f") AS parts GROUP BY owner_id, sku_id, warehouse_id"
+            f" ON CONFLICT (owner_id, sku_id, warehouse_id)"
+            f" DO UPDATE SET sellable = excluded.sellable, reserved = excluded.reserved"
         )
         counters = cursor.rowcount
     return {"balances": balances, "counters": counters}

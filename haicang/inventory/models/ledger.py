@@ -103,6 +103,9 @@ class StockCounter(models.Model):
     warehouse = models.ForeignKey("network.Warehouse", on_delete=models.PROTECT, related_name="+")
     sellable = models.BigIntegerField(default=0)
     reserved = models.BigIntegerField(default=0)
+    # Bumped by every guarded UPDATE of the row: the subject version of its ``stock.available_changed`` events
+    # (the row lock orders the versions in commit order). Kept by ``rebuild-balances``.
+    version = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -1,0 +1,51 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from haicang.core.actors import Actor
+from haicang.core.audit import audit_entry_build
+from haicang.core.models import AuditEntry
+from haicang.core.rows import rows_insert
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _entry(subject: Group, action: str) -> AuditEntry:
+    return audit_entry_build(actor=Actor.system("rows-test"), action=action, subject=subject, after={"n": 1})
+
+
+def test_several_rows_are_written_in_one_round_trip_with_their_defaults():
+    # given three new rows, their keys made in Python
+    group = Group.objects.create(name="pickers")
+    entries = [_entry(group, f"test.row{n}") for n in range(3)]
+
+    # when they are inserted together
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        rows_insert(entries)
+
+    # then they are all there, as save() would have written them, and marked saved
+    statements = [q["sql"] for q in queries if q["sql"].upper().startswith(("INSERT", "WITH"))]
+    assert len(statements) == (1 if connection.vendor == "postgresql" else 3)
+    stored = {e.action: e for e in AuditEntry.objects.filter(subject_id=str(group.pk))}
+    assert set(stored) == {"test.row0", "test.row1", "test.row2"}
+    assert stored["test.row1"].changes == {"before": {}, "after": {"n": 1}}
+    assert stored["test.row1"].actor_label == entries[1].actor_label
+    assert all(not e._state.adding for e in entries)
+
+
+def test_a_row_the_database_refuses_takes_the_others_with_it():
+    # given two rows, the second with the primary key of the first
+    group = Group.objects.create(name="packers")
+    first, second = _entry(group, "test.first"), _entry(group, "test.second")
+    second.pk = first.pk
+
+    # when they are inserted together, then the database refuses and nothing of the batch is kept
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_insert([first, second])
+    assert not AuditEntry.objects.filter(subject_id=str(group.pk)).exists()
+
+
+def test_a_row_without_its_key_is_refused_before_anything_is_sent():
+    with pytest.raises(ValueError, match="primary key"):
+        rows_insert([Group(name="no key yet")])
