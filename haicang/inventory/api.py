@@ -261,6 +261,7 @@ class CorrectionViewSet(mixins.CreateModelMixin, ScopedViewSetMixin):
             counted=data["counted"],
             reason=data["reason"],
             lot_code=data["lot_code"],
+            expires_on=data["expires_on"],
         )
         rendered = s.MoveSerializer(
             move_history(Move.objects.filter(pk__in=[m.pk for m in moves])), many=True

@@ -50,6 +50,7 @@ from haicang.inventory.errors import (
     CountInvalid,
     CountLineInvalid,
     CountPolicyInvalid,
+    CountSelfApproval,
     CountStatusInvalid,
     StaleCount,
 )
@@ -440,10 +441,16 @@ def count_task_submit(*, actor: Actor, task: CountTask) -> CountTask:
 
 
 def count_task_approve(*, actor: Actor, task: CountTask, note: str = "") -> CountTask:
-    """A manager accepts the variances of a counted task: they are applied now (compare-and-set)."""
+    """A manager accepts the variances of a counted task: they are applied now (compare-and-set). Segregation of
+    duties: the approver is none of the people who counted or submitted it (``count.self_approval``)."""
 
     def approve() -> CountTask:
         fresh = _hold(task, CountTaskStatus.COUNTED)
+        counters = {fresh.submitted_by, *fresh.lines.values_list("counted_by", flat=True)}
+        if actor.label[:200] in counters:
+            raise CountSelfApproval(
+                f"you counted or submitted count {fresh.number}: another manager approves its variances"
+            )
         posted = _apply(fresh, actor=actor)
         now = timezone.now()
         fresh.status, fresh.applied_at = CountTaskStatus.APPLIED, now

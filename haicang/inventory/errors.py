@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-from haicang.core.errors import Conflict, ValidationFailed
+from haicang.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 
 class InventoryErrorCode(StrEnum):
@@ -52,6 +52,7 @@ class CountErrorCode(StrEnum):
     STALE = "count.stale"
     ASSIGNEE_INVALID = "count.assignee_invalid"
     POLICY_INVALID = "count.policy_invalid"
+    SELF_APPROVAL = "count.self_approval"
 
 
 class CountInvalid(ValidationFailed):
@@ -82,3 +83,9 @@ class StaleCount(Conflict):
 
     code = CountErrorCode.STALE
     title = "The stock changed since it was counted"
+
+
+class CountSelfApproval(PermissionDenied):
+    """Segregation of duties: whoever counted or submitted a task does not approve its variances."""
+
+    code = CountErrorCode.SELF_APPROVAL

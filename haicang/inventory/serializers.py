@@ -124,6 +124,12 @@ class CorrectionSerializer(serializers.Serializer):
     sku = serializers.UUIDField()
     location = serializers.UUIDField()
     lot_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    expires_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Expiry of a lot not seen before (required then for an expiry-tracked SKU)",
+    )
     expected = serializers.IntegerField(min_value=0, help_text="The on-hand you read and mean to replace")
     counted = serializers.IntegerField(min_value=0, help_text="The on-hand it is to become")
     reason = serializers.CharField(max_length=200)

@@ -61,9 +61,14 @@ def _in_transit(warehouse: Warehouse) -> Location:
 
 
 def lot_ensure(*, owner: Seller, sku: Sku, code: str, expires_on: dt.date | None) -> Lot:
+    """The lot ``code`` of a lot-tracked SKU, recorded with its expiry the first time units of it arrive.
+    A new lot of an expiry-tracked SKU needs its expiry date (FEFO depends on it)."""
     code = (code or "").strip()
     if not code:
         raise InvalidLot(f"{sku.code} is lot-tracked: name the lot", field="lot_code")
+    lot = Lot.objects.filter(sku=sku, code=code).first()
+    if lot is None and sku.track_expiry and expires_on is None:
+        raise InvalidLot(f"lot {code} of {sku.code} is new: give its expiry date", field="expires_on")
     lot, created = Lot.objects.get_or_create(
         sku=sku, code=code, defaults={"owner": owner, "expires_on": expires_on}
     )
@@ -329,17 +334,27 @@ def stock_adjust(
     delta: int,
     reason: str,
     lot_code: str = "",
+    expires_on: dt.date | None = None,
     document_type: str = "adjustment",
     document_ref: str = "",
     correction_of: Move | None = None,
 ) -> list[Move]:
-    """Found (+) or lost (−) units at a real location, against inventory loss; a reason is required."""
+    """Found (+) or lost (−) units at a real location, against inventory loss; a reason is required.
+
+    Found units of a lot-tracked SKU belong to a named lot; a lot never seen before is recorded then (with
+    ``expires_on``, required for an expiry-tracked SKU), exactly as at a receipt."""
     if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
         raise InvalidQuantity("an adjustment changes stock by a whole number other than 0", field="delta")
     if not (reason or "").strip():
         raise InvalidQuantity("an adjustment needs a reason", field="reason")
     _own(owner, sku)
     _real(location)
+    lot_code = (lot_code or "").strip()
+    if sku.track_lot or sku.track_expiry:
+        if delta > 0:
+            lot_ensure(owner=owner, sku=sku, code=lot_code, expires_on=expires_on)
+    elif lot_code:
+        raise InvalidLot(f"{sku.code} is not lot-tracked: leave the lot empty", field="lot_code")
 
     def post() -> list[Move]:
         loss = _virtual(LocationKind.INVENTORY_LOSS)
@@ -371,9 +386,10 @@ def stock_correct(
     counted: int,
     reason: str,
     lot_code: str = "",
+    expires_on: dt.date | None = None,
 ) -> list[Move]:
     """Compare-and-set of on-hand at one location (one lot): refused (``stock.stale_correction``) unless the
-    location still holds ``expected``; then adjusts it to ``counted``."""
+    location still holds ``expected``; then adjusts it to ``counted`` (``expires_on``: see ``stock_adjust``)."""
     if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
         raise InvalidQuantity("the counted quantity is a whole number, 0 or more", field="counted")
     _own(owner, sku)
@@ -400,6 +416,7 @@ def stock_correct(
             delta=counted - current,
             reason=reason,
             lot_code=lot_code,
+            expires_on=expires_on,
             document_type="correction",
         )
 

@@ -22,6 +22,7 @@ from haicang.inventory.errors import (
     CountAssigneeInvalid,
     CountInvalid,
     CountLineInvalid,
+    CountSelfApproval,
     CountStatusInvalid,
     InsufficientStock,
     StaleCount,
@@ -399,3 +400,19 @@ def test_an_open_task_can_be_given_to_another_member_of_the_operator():
 
     assert task.assignee == colleague.user
     assert audit_entries_for(subject=task)[0].changes["after"] == {"assignee": colleague.user.username}
+
+
+def test_whoever_counted_a_task_cannot_approve_its_variances():
+    # given a manager who counted a bin himself and submitted a variance above the limit
+    w = make_count_world()
+    w.receive(w.stock.bulk, 50)
+    task = w.task(w.stock.bulk)
+    count_line_record(actor=w.manager_actor, task=task, location=w.stock.bulk, sku=w.stock.sku, quantity=30)
+    task = count_task_submit(actor=w.manager_actor, task=task)
+
+    # when he approves it himself, then it is refused and nothing is applied
+    with pytest.raises(CountSelfApproval) as caught:
+        count_task_approve(actor=w.manager_actor, task=task)
+    assert caught.value.code == "count.self_approval"
+    task.refresh_from_db()
+    assert task.status == CountTaskStatus.COUNTED and on_hand(w, w.stock.bulk) == 50

@@ -151,8 +151,8 @@ class StockMachine(RuleBasedStateMachine):
         return self._sellable(sku_id, warehouse_id) - self._reserved(sku_id, warehouse_id)
 
     def _expiry(self, sku: Any, lot: str, *, fefo: bool) -> dt.date:
-        """A lot's expiry as FEFO sees it: only a receipt records one (a lot first seen in an adjustment or a
-        correction has none, and ships last)."""
+        """A lot's expiry as FEFO sees it: recorded when units of the lot first arrive — at a receipt, or found
+        in an adjustment or a correction, which must name it then."""
         return (LOTS[lot] if lot in self.lots_known else FAR) if fefo else FAR
 
     def _take(
@@ -386,10 +386,12 @@ class StockMachine(RuleBasedStateMachine):
         choices = sorted(LOTS) + ([""] if delta < 0 else []) if sku.track_lot else [""]
         lot = data.draw(st.sampled_from(choices))
         call = lambda: stock_adjust(actor=SYSTEM, owner=self.world.seller, sku=sku, location=location,  # noqa: E731
-                                    delta=delta, reason="cycle count", lot_code=lot)  # fmt: skip
+                                    delta=delta, reason="cycle count", lot_code=lot, expires_on=LOTS.get(lot))  # fmt: skip
         if delta > 0:
             before = timezone.localdate()
             [found] = call()
+            if lot:
+                self.lots_known.add(lot)
             assert found.received_on in {before, timezone.localdate()}  # a found layer is dated today
             arrived = [(self.world.loss.pk, location.pk, lot, found.received_on, delta)]
             assert _pieces([found]) == arrived
@@ -407,13 +409,16 @@ class StockMachine(RuleBasedStateMachine):
             q for (s, loc, lt, _), q in self.layers.items() if (s, loc, lt) == (sku.pk, location.pk, lot)
         )
         call = lambda: stock_correct(actor=SYSTEM, owner=self.world.seller, sku=sku, location=location,  # noqa: E731
-                                     expected=current + stale, counted=counted, reason="recount", lot_code=lot)  # fmt: skip
+                                     expected=current + stale, counted=counted, reason="recount", lot_code=lot,
+                                     expires_on=LOTS.get(lot))  # fmt: skip
         if stale:
             self._attempt(sku, call, None, StaleCorrection)
         elif counted == current:
             assert call() == []
         elif counted > current:
             [found] = call()
+            if lot:
+                self.lots_known.add(lot)
             arrived = [(self.world.loss.pk, location.pk, lot, found.received_on, counted - current)]
             assert _pieces([found]) == arrived
             self._apply(sku, arrived)
