@@ -8,7 +8,13 @@ import sys
 
 from bench.harness import bench_databases
 
-BENCHMARKS = ["bench.sequences", "bench.locations", "bench.catalog_import", "bench.inventory"]
+BENCHMARKS = [
+    "bench.sequences",
+    "bench.locations",
+    "bench.catalog_import",
+    "bench.inventory",
+    "bench.integration",
+]
 
 
 def main() -> int:

@@ -9,6 +9,8 @@ Environment variables:
 - ``HAICANG_TASKS_BACKEND``: ``db`` (default, django-tasks-db), ``rq`` (django-tasks-rq on ``REDIS_URL``) or
   ``immediate`` (tasks run where they are queued; for tests and one-off scripts).
 - ``HAICANG_IDEMPOTENCY_TTL_HOURS``: how long API idempotency keys are kept (default and minimum 24).
+- ``HAICANG_IDEMPOTENCY_LEASE_SECONDS``: after how long a key whose request never finished may be taken over
+  by a retry with the same body (default 60).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "haicang.catalog",
     "haicang.inventory",
     "haicang.integration",
+    "haicang.exchange",
     "haicang.web",
 ]
 
@@ -120,6 +123,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests run on a file-backed database so that several threads or processes can share it.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_haicang.sqlite3")}
+elif os.environ.get("HAICANG_PG_SERVER_BINDING") == "1":  # experiment
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth --------------------------------------------------------------------------------------------------
@@ -192,6 +197,8 @@ REST_FRAMEWORK = {
 HAICANG_AUDIT_ACCESS = "haicang.parties.access.audit_entries_for_request"
 # How long an `Idempotency-Key` is remembered (at least 24 h; see docs/api.md).
 HAICANG_IDEMPOTENCY_TTL_HOURS = max(24, int(os.environ.get("HAICANG_IDEMPOTENCY_TTL_HOURS", "24")))
+# How long an in-flight key is leased to its request before a retry may take it over (see docs/api.md).
+HAICANG_IDEMPOTENCY_LEASE_SECONDS = max(1, int(os.environ.get("HAICANG_IDEMPOTENCY_LEASE_SECONDS", "60")))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Haicang API",
@@ -214,6 +221,7 @@ SPECTACULAR_SETTINGS = {
         "ReservationStatusEnum": "haicang.inventory.models.ReservationStatus",
         "CountTaskStatusEnum": "haicang.inventory.models.CountTaskStatus",
         "CountTaskKindEnum": "haicang.inventory.models.CountTaskKind",
+        "ImportStatusEnum": "haicang.exchange.models.ImportStatus",
     },
     # Swagger UI and Redoc from the installed drf-spectacular-sidecar package: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",

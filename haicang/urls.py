@@ -11,12 +11,15 @@ urlpatterns = [
     path("api/v1/", include("haicang.catalog.urls")),
     path("api/v1/", include("haicang.inventory.urls")),
     path("api/v1/", include("haicang.integration.urls")),
+    path("api/v1/", include("haicang.exchange.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("catalog/", include("haicang.catalog.ui_urls")),
     path("inventory/", include("haicang.inventory.ui_urls")),
     path("parties/", include("haicang.parties.ui_urls")),
     path("network/", include("haicang.network.ui_urls")),
+    path("imports/", include("haicang.exchange.ui_urls")),
+    path("integration/", include("haicang.integration.ui_urls")),
     path("", include("haicang.web.urls")),
 ]
 

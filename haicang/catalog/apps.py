@@ -9,6 +9,8 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from haicang.catalog import scoping_rules  # noqa: F401 - registers the scoping rules
+        from haicang.catalog.importer import CATALOG_IMPORTER
+        from haicang.exchange.registry import importers
         from haicang.web.navigation import NavEntry, has_permission, navigation
 
         navigation.register(
@@ -20,3 +22,4 @@ class CatalogConfig(AppConfig):
                 visible_to=has_permission("catalog:read"),
             )
         )
+        importers.register(CATALOG_IMPORTER)  # the `catalog` import kind (docs/exchange.md)

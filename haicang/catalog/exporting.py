@@ -16,7 +16,7 @@ from haicang.catalog.identifiers import kit_components_format
 from haicang.catalog.models import Sku
 from haicang.catalog.selectors import sku_detail_queryset, skus_visible
 from haicang.catalog.sku_fields import SKU_FIELD_RULES, FieldKind, money_text
-from haicang.catalog.tabular import CONTENT_TYPES, FileFormat, write_csv, write_xlsx
+from haicang.exchange.tables import CONTENT_TYPES, FileFormat, write_csv, write_xlsx
 from haicang.parties.models import Seller
 from haicang.parties.roles import PartyKind
 from haicang.parties.scoping import Scope
@@ -63,7 +63,11 @@ def catalog_export(
             yield _row(sku, columns, typed=fmt is FileFormat.XLSX)
 
     header = [c.name for c in columns]
-    content = write_xlsx(header, rows()) if fmt is FileFormat.XLSX else write_csv(header, rows())
+    content = (
+        write_xlsx(header, rows(), sheet_title="SKUs")
+        if fmt is FileFormat.XLSX
+        else write_csv(header, rows())
+    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     prefix = seller.code if seller else "catalogue"
     if seller is None and len(sellers) == 1:

@@ -1,11 +1,18 @@
-"""``catalog_import``: a whole CSV or Excel catalogue file, all or nothing.
+"""The catalogue's import: a whole CSV or Excel catalogue file, all or nothing, through the import framework.
 
-1. The file is read (``tabular``), its header and every row parsed (``columns``): every bad cell is a problem.
-2. Inside one transaction, what exists of the seller's catalogue for the file's SKUs, styles and barcodes is
-   loaded in a few bulk queries (never one per row) and the rows are checked together (``import_plan``).
-3. Any problem, anywhere: :class:`ImportRejected` with all of them, and nothing is written. Otherwise the
-   plan is written with bulk inserts and updates, each changed SKU gets its audit entry, and the seller one
-   entry for the import.
+The framework (``haicang.exchange``) reads the file and maps its header to the catalogue's columns
+(``importer.CATALOG_COLUMNS``); :class:`~haicang.catalog.importer.CatalogImporter` is the ``catalog`` import
+kind. Here are its two halves:
+
+1. :func:`catalog_rows_check` parses every row (``columns``): every bad cell is a problem. What exists of the
+   seller's catalogue for the file's SKUs, styles and barcodes is loaded in a few bulk queries (never one per
+   row) and the rows are checked together (``import_plan``).
+2. :func:`catalog_plan_write` writes the plan with bulk inserts and updates; each changed SKU gets its audit
+   entry, and the seller one entry for the import. The framework runs it in one transaction after checking
+   again, so any problem anywhere means nothing is written.
+
+:func:`catalog_import` is the synchronous entry point (the catalogue's upload page and API, and
+``haicang import_catalog``): it runs the framework in-process and raises :class:`ImportRejected`.
 """
 
 from __future__ import annotations
@@ -15,7 +22,6 @@ from dataclasses import dataclass
 from itertools import batched
 from typing import IO, Any
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haicang.catalog.columns import RowValues, header_check, row_parse
@@ -24,12 +30,23 @@ from haicang.catalog.import_plan import KnownSku, Plan, SkuPlan, Snapshot, impor
 from haicang.catalog.models import Barcode, KitComponent, Product, Sku
 from haicang.catalog.selectors import sku_values
 from haicang.catalog.sku_fields import SKU_FIELD_RULES, FieldKind, SkuStatus
-from haicang.catalog.tabular import FileFormat, format_guess, read_table
 from haicang.core.actors import Actor
 from haicang.core.audit import audit_record, audit_record_many
+from haicang.exchange.errors import ExchangeErrorCode
+from haicang.exchange.mapping import MappedTable
+from haicang.exchange.registry import ImportContext, Progress, no_progress
+from haicang.exchange.tables import FileFormat, format_guess
 from haicang.parties.models import Seller
 
 CHUNK = 500
+
+# The framework's codes for the shape of a file, as the catalogue has always named them.
+_CATALOG_CODES: dict[str, str] = {
+    ExchangeErrorCode.FILE_INVALID: CatalogErrorCode.FILE_INVALID,
+    ExchangeErrorCode.COLUMN_UNKNOWN: CatalogErrorCode.COLUMN_UNKNOWN,
+    ExchangeErrorCode.COLUMN_DUPLICATE: CatalogErrorCode.COLUMN_DUPLICATE,
+    ExchangeErrorCode.COLUMN_MISSING: CatalogErrorCode.COLUMN_MISSING,
+}
 
 
 @dataclass(frozen=True)
@@ -65,53 +82,85 @@ def catalog_import(
     Raises :class:`ImportRejected` listing every problem (row, column, code, reason); nothing is written then.
     ``dry_run`` checks everything and counts what would change, then rolls back.
     """
+    from haicang.catalog.importer import CATALOG_IMPORTER
+    from haicang.exchange.running import import_run
+
     data = file if isinstance(file, bytes) else file.read()
     name = filename or str(getattr(file, "name", "") or "")
     fmt = FileFormat(format) if format else format_guess(name, data)
-    table = read_table(data, fmt)
-    if table.problems:
-        raise ImportRejected(table.problems)
-    header = header_check(table.header)
-    problems: list[Problem] = list(header.problems)
+    outcome = import_run(
+        importer=CATALOG_IMPORTER,
+        context=ImportContext(actor=actor, owner=seller, filename=name),
+        data=data,
+        fmt=fmt,
+        dry_run=dry_run,
+    )
+    if outcome.problems:
+        raise ImportRejected(
+            [
+                Problem(p.row, p.column, str(_CATALOG_CODES.get(p.code, p.code)), p.reason)
+                for p in outcome.problems
+            ],
+            rows=outcome.rows,
+        )
+    return ImportResult(rows=outcome.rows, **outcome.counts)
+
+
+@dataclass
+class Checked:
+    """Every row parsed and checked: the plan when there is no problem."""
+
+    plan: Plan | None
+    problems: list[Problem]
+    rows: int
+
+    @property
+    def counts(self) -> dict[str, int]:
+        plan = self.plan or Plan()
+        return {
+            "created": len(plan.creates),
+            "updated": len(plan.updates),
+            "unchanged": len(plan.unchanged),
+            "products_created": len(plan.products_new),
+            "products_updated": len(plan.products_changed),
+        }
+
+
+def catalog_rows_check(*, seller: Seller, table: MappedTable, progress: Progress = no_progress) -> Checked:
+    """Parse every row of ``table`` (the catalogue's columns) and check them together and against the
+    seller's catalogue. Writes nothing."""
+    header = header_check(list(table.columns))
+    # The framework names a missing sku_code column already; the rules between columns stay the catalogue's.
+    problems: list[Problem] = [
+        p
+        for p in header.problems
+        if not (p.column == "sku_code" and p.code == CatalogErrorCode.COLUMN_MISSING)
+    ]
     rows: list[RowValues] = []
     invalid: dict[int, set[str]] = {}
-    for number, cells in table.rows:
-        values, row_problems = row_parse(header, number, cells, default_currency=seller.base_currency)
+    total = len(table.rows)
+    for done, mapped in enumerate(table.rows, start=1):
+        cells = [mapped.values.get(name, "") for name in table.columns]
+        values, row_problems = row_parse(header, mapped.row, cells, default_currency=seller.base_currency)
         rows.append(values)
         if row_problems:
             problems.extend(row_problems)
-            invalid[number] = {p.column or "" for p in row_problems}
+            invalid[mapped.row] = {p.column or "" for p in row_problems}
+        if done % CHUNK == 0:
+            progress(done, total, "rows checked")
+    progress(total, total, "rows checked")
     if not header.has("sku_code"):
-        raise ImportRejected(problems_sorted(problems), rows=len(rows))
-    try:
-        with transaction.atomic():
-            snapshot = _snapshot(seller, rows)
-            plan, cross_problems = import_plan(rows, header, snapshot, invalid=invalid)
-            problems.extend(cross_problems)
-            if problems:
-                raise ImportRejected(problems_sorted(problems), rows=len(rows))
-            _write(actor=actor, seller=seller, plan=plan, filename=name)
-            if dry_run:
-                transaction.set_rollback(True)
-    except IntegrityError as exc:  # a concurrent change slipped between the checks and the writes
-        raise ImportRejected(
-            [
-                Problem(
-                    None,
-                    None,
-                    CatalogErrorCode.FILE_INVALID,
-                    f"the catalogue changed during the import: {exc}",
-                )
-            ]
-        ) from exc
-    return ImportResult(
-        rows=len(rows),
-        created=len(plan.creates),
-        updated=len(plan.updates),
-        unchanged=len(plan.unchanged),
-        products_created=len(plan.products_new),
-        products_updated=len(plan.products_changed),
-    )
+        return Checked(None, problems_sorted(problems), len(rows))
+    snapshot = _snapshot(seller, rows)
+    plan, cross_problems = import_plan(rows, header, snapshot, invalid=invalid)
+    problems.extend(cross_problems)
+    problems = problems_sorted(problems)
+    return Checked(None if problems else plan, problems, len(rows))
+
+
+def catalog_plan_write(*, actor: Actor, seller: Seller, plan: Plan, filename: str) -> None:
+    """Write a checked plan; call it inside a transaction (the framework's apply step)."""
+    _write(actor=actor, seller=seller, plan=plan, filename=filename)
 
 
 # --- what exists -------------------------------------------------------------------------------------------

@@ -11,6 +11,15 @@ The HTTP side lives in :mod:`haicang.core.api.idempotency`; this module knows no
   row so that the client may retry (server errors), :func:`idempotency_expired_prune` deletes expired rows.
 
 Rows are kept ``HAICANG_IDEMPOTENCY_TTL_HOURS`` (default 24); an expired row counts as absent.
+
+**Lease.** An in-flight row is leased to the request that claimed it for
+``HAICANG_IDEMPOTENCY_LEASE_SECONDS`` (default 60) under a random claim token. A request that crashed
+without releasing its key (its process killed, the database gone mid-way) would otherwise leave the key
+answering 409 until it expires; once the lease has run out, a retry with the same key *and the same request*
+takes the row over with a guarded update (a new token and lease; of concurrent retries exactly one wins, the
+others still get 409). Completing or releasing is guarded by the token, so a late answer of the first
+request, if it was only slow, neither overwrites nor deletes the new holder's claim. The price: a request
+that really runs longer than the lease may run twice — keep the lease above the longest API call.
 Records are plumbing, not business facts: they write no audit entries.
 """
 
@@ -18,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -25,6 +35,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from haicang.core.crypto import seal, unseal
@@ -32,6 +43,7 @@ from haicang.core.errors import Conflict, DomainError, ValidationFailed
 from haicang.core.models.idempotency import IdempotencyRecord, IdempotencyState
 
 DEFAULT_TTL_HOURS = 24
+DEFAULT_LEASE_SECONDS = 60
 _CLAIM_ATTEMPTS = 3
 
 
@@ -68,6 +80,7 @@ class ClaimOutcome(StrEnum):
 class Claim:
     outcome: ClaimOutcome
     record: IdempotencyRecord | None
+    taken_over: bool = False  # CLAIMED from a request whose lease ran out
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +94,32 @@ class StoredResponse:
 def idempotency_ttl() -> timedelta:
     hours = int(getattr(settings, "HAICANG_IDEMPOTENCY_TTL_HOURS", DEFAULT_TTL_HOURS))
     return timedelta(hours=max(hours, 1))
+
+
+def idempotency_lease() -> timedelta:
+    seconds = int(getattr(settings, "HAICANG_IDEMPOTENCY_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+    return timedelta(seconds=max(seconds, 1))
+
+
+def _lease_ran_out(now: datetime) -> Q:
+    return Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now)
+
+
+def _held_by(record: IdempotencyRecord) -> Q:
+    """The row is still ``record``'s claim: in flight under the same token."""
+    token = Q(claim_token__isnull=True) if record.claim_token is None else Q(claim_token=record.claim_token)
+    return Q(pk=record.pk, state=IdempotencyState.IN_FLIGHT) & token
+
+
+def _take_over(existing: IdempotencyRecord, *, now: datetime) -> IdempotencyRecord | None:
+    """Take an in-flight row whose lease ran out; None if it is still leased or another retry won it."""
+    token = uuid.uuid4()
+    taken = IdempotencyRecord.objects.filter(_held_by(existing), _lease_ran_out(now)).update(
+        claim_token=token, lease_expires_at=now + idempotency_lease()
+    )
+    if taken != 1:
+        return None
+    return IdempotencyRecord.objects.filter(pk=existing.pk, claim_token=token).first()
 
 
 def _canonical_body(body: bytes, content_type: str) -> bytes:
@@ -118,6 +157,8 @@ def idempotency_claim(
                     fingerprint=fingerprint,
                     state=IdempotencyState.IN_FLIGHT,
                     expires_at=now + idempotency_ttl(),
+                    lease_expires_at=now + idempotency_lease(),
+                    claim_token=uuid.uuid4(),
                 )
             return Claim(ClaimOutcome.CLAIMED, record)
         except IntegrityError:
@@ -131,26 +172,35 @@ def idempotency_claim(
         if existing.fingerprint != fingerprint:
             return Claim(ClaimOutcome.KEY_REUSED, existing)
         if existing.state == IdempotencyState.IN_FLIGHT:
-            return Claim(ClaimOutcome.IN_FLIGHT, existing)
+            if existing.lease_expires_at is not None and existing.lease_expires_at > now:
+                return Claim(ClaimOutcome.IN_FLIGHT, existing)
+            taken = _take_over(existing, now=now)
+            if taken is not None:
+                return Claim(ClaimOutcome.CLAIMED, taken, taken_over=True)
+            continue  # another retry took it over (or it completed) in between: look again
         return Claim(ClaimOutcome.REPLAY, existing)
     return Claim(ClaimOutcome.IN_FLIGHT, None)  # the key keeps changing hands: let the client retry
 
 
-def idempotency_complete(*, record: IdempotencyRecord, response: StoredResponse) -> None:
-    """Store the response of the request that claimed ``record``; its body is sealed to the row."""
-    IdempotencyRecord.objects.filter(pk=record.pk, state=IdempotencyState.IN_FLIGHT).update(
+def idempotency_complete(*, record: IdempotencyRecord, response: StoredResponse) -> bool:
+    """Store the response of the request that claimed ``record``; its body is sealed to the row. False (and
+    nothing stored) when the claim was lost: its lease ran out and a retry took the key over."""
+    updated = IdempotencyRecord.objects.filter(_held_by(record)).update(
         state=IdempotencyState.COMPLETED,
         response_status=response.status,
         response_content_type=response.content_type,
         response_location=response.location,
         response_body=seal(response.body, context=record.seal_context),
         completed_at=timezone.now(),
+        lease_expires_at=None,
     )
+    return updated == 1
 
 
 def idempotency_release(*, record: IdempotencyRecord) -> None:
-    """Forget an in-flight claim (the request failed on the server's side): the key may be used again."""
-    IdempotencyRecord.objects.filter(pk=record.pk, state=IdempotencyState.IN_FLIGHT).delete()
+    """Forget an in-flight claim (the request failed on the server's side): the key may be used again.
+    A claim that was taken over in the meantime belongs to the retry and stays."""
+    IdempotencyRecord.objects.filter(_held_by(record)).delete()
 
 
 def stored_response(record: IdempotencyRecord) -> StoredResponse:

@@ -69,6 +69,47 @@ _ORDER_EXAMPLE = {
     "lines": 2,
 }
 
+_INBOUND = _object(
+    ["inbound", "warehouse", "status"],
+    inbound=_REF,
+    warehouse=_REF,
+    status={"type": "string"},
+    mode={"type": "string"},
+    eta={"type": ["string", "null"], "format": "date"},
+    arrived_at={"type": ["string", "null"], "format": "date-time"},
+    lines=_COUNT,
+    units=_COUNT,
+)
+_INBOUND_CLOSED = _object(
+    ["inbound", "warehouse", "status", "lines"],
+    inbound=_REF,
+    warehouse=_REF,
+    status={"type": "string"},
+    arrived_at={"type": ["string", "null"], "format": "date-time"},
+    closed_at={"type": ["string", "null"], "format": "date-time"},
+    lines={
+        "type": "array",
+        "items": _object(
+            ["sku", "expected", "received", "damaged", "short"],
+            sku=_REF,
+            expected=_COUNT,
+            received=_COUNT,
+            damaged=_COUNT,
+            short=_COUNT,
+        ),
+    },
+)
+_INBOUND_EXAMPLE = {
+    "inbound": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0301", "code": "ASN-2026-000012"},
+    "warehouse": {"id": "01936f2e-7a40-7c1e-9a3b-000000000001", "code": "DE-HAM-1"},
+    "status": "submitted",
+    "mode": "sea_fcl",
+    "eta": "2026-04-01",
+    "arrived_at": None,
+    "lines": 3,
+    "units": 1440,
+}
+
 _REGISTRY: dict[str, EventType] = {}
 
 
@@ -200,6 +241,44 @@ for _event in (
                     "expected": 120,
                     "received": 118,
                     "damaged": 2,
+                }
+            ],
+        },
+    ),
+    EventType(
+        name="inbound.submitted",
+        schema_version=1,
+        subject_type="inbound.shipment",
+        description="A seller submitted an advance shipping notice to the destination warehouse.",
+        data_schema=_INBOUND,
+        example={**_INBOUND_EXAMPLE, "status": "submitted"},
+    ),
+    EventType(
+        name="inbound.arrived",
+        schema_version=1,
+        subject_type="inbound.shipment",
+        description="An inbound shipment arrived at the warehouse and waits to be received.",
+        data_schema=_INBOUND,
+        example={**_INBOUND_EXAMPLE, "status": "arrived", "arrived_at": "2026-04-02T07:30:00Z"},
+    ),
+    EventType(
+        name="inbound.closed",
+        schema_version=1,
+        subject_type="inbound.shipment",
+        description="An inbound shipment was closed: what was received, damaged and short per SKU is final.",
+        data_schema=_INBOUND_CLOSED,
+        example={
+            **_INBOUND_EXAMPLE,
+            "status": "closed",
+            "arrived_at": "2026-04-02T07:30:00Z",
+            "closed_at": "2026-04-03T16:00:00Z",
+            "lines": [
+                {
+                    "sku": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0001", "code": "TEA-GRN-100"},
+                    "expected": 120,
+                    "received": 117,
+                    "damaged": 2,
+                    "short": 1,
                 }
             ],
         },

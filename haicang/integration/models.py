@@ -4,7 +4,8 @@
   the event type, the subject (type, id, version) and the parties concerned — never personal data and never a
   payload: the payload is rendered at delivery time through the receiving party's scope.
 * :class:`SubjectVersion` — the outbox's own version counter per subject, for subjects that carry no version.
-* :class:`WebhookSubscription` — a seller's or an operator's endpoint, the event types it wants and its secrets.
+* :class:`WebhookSubscription` — a seller's or an operator's endpoint, the event types it wants and its secrets
+  (sealed at rest with :mod:`haicang.core.crypto`; only ``services`` seals and unseals them).
 * :class:`WebhookDelivery` — one event to one subscription: attempts, lease, outcome.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from haicang.core.models import Entity
 
@@ -60,6 +62,11 @@ class SubjectVersion(models.Model):
         return f"{self.subject_type}/{self.subject_id}@{self.version}"
 
 
+class DisabledCause(models.TextChoices):
+    FAILING = "failing", _("Its deliveries kept failing")
+    PARTY = "party", _("Turned off by the party")
+
+
 class WebhookSubscription(Entity):
     seller = models.ForeignKey(
         "parties.Seller", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -71,13 +78,17 @@ class WebhookSubscription(Entity):
     description = models.CharField(max_length=200, blank=True)
     event_types = models.JSONField(default=list)
     is_active = models.BooleanField(default=True)
-    secret = models.CharField(max_length=100)
+    # The signing secrets, sealed (AES-GCM, context ``webhook-secret:<id>``): never in clear in the database.
+    secret_sealed = models.BinaryField()
     secret_created_at = models.DateTimeField()
-    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_sealed = models.BinaryField(null=True, blank=True)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)  # deliveries that ended dead in a row
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
+    disabled_cause = models.CharField(max_length=16, choices=DisabledCause.choices, blank=True)
+    # The party saw the notice that the relay turned the subscription off (None: the banner shows).
+    disabled_acknowledged_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -94,10 +105,10 @@ class WebhookSubscription(Entity):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    FAILED = "failed", "Failed, will retry"
-    DELIVERED = "delivered", "Delivered"
-    DEAD = "dead", "Dead letter"
+    PENDING = "pending", _("Pending")
+    FAILED = "failed", _("Failed, will retry")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Dead letter")
 
 
 class WebhookDelivery(Entity):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +24,13 @@ from django.utils import timezone
 
 from haicang.core.audit import audit_record
 from haicang.integration import retry_rules
-from haicang.integration.models import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookSubscription
+from haicang.integration.models import (
+    DeliveryStatus,
+    DisabledCause,
+    OutboxEvent,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from haicang.integration.rendering import RELAY_ACTOR, envelope, event_data, subscription_scope
 from haicang.integration.services import live_secrets
 from haicang.integration.signing import signature_header
@@ -84,21 +91,25 @@ def relay_fan_out(*, now: datetime | None = None, limit: int = 500) -> int:
 
 
 def relay_claim(
-    *, now: datetime | None = None, limit: int = 50, lease: timedelta | None = None
+    *,
+    now: datetime | None = None,
+    limit: int = 50,
+    lease: timedelta | None = None,
+    only: Sequence[uuid.UUID] | None = None,
 ) -> tuple[uuid.UUID, list[WebhookDelivery]]:
-    """Lease up to ``limit`` due deliveries to this run (committed before returning)."""
+    """Lease up to ``limit`` due deliveries (of ``only`` these, if given) to this run (committed before
+    returning)."""
     now = now or timezone.now()
     lease = lease or timedelta(seconds=retry_rules.TIMEOUT_SECONDS * limit + 60)
     token = uuid.uuid4()
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     with transaction.atomic():
-        candidates = list(
-            WebhookDelivery.objects.filter(
-                free, status__in=DUE, next_attempt_at__lte=now, subscription__is_active=True
-            )
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
+        due = WebhookDelivery.objects.filter(
+            free, status__in=DUE, next_attempt_at__lte=now, subscription__is_active=True
         )
+        if only is not None:
+            due = due.filter(pk__in=list(only))
+        candidates = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
         if candidates:
             WebhookDelivery.objects.filter(free, pk__in=candidates, status__in=DUE).update(
                 claimed_until=now + lease,
@@ -202,7 +213,14 @@ def _disable_if_failing(subscription_id: uuid.UUID, *, now: datetime) -> None:
     reason = f"turned off after {DISABLE_AFTER_DEAD} deliveries in a row ended as dead letters"
     disabled = WebhookSubscription.objects.filter(
         pk=subscription_id, is_active=True, consecutive_failures__gte=DISABLE_AFTER_DEAD
-    ).update(is_active=False, disabled_at=now, disabled_reason=reason)
+    ).update(
+        is_active=False,
+        disabled_at=now,
+        disabled_reason=reason,
+        disabled_cause=DisabledCause.FAILING,
+        disabled_acknowledged_at=None,
+        updated_at=now,
+    )
     if disabled:
         subscription = WebhookSubscription.objects.get(pk=subscription_id)
         audit_record(actor=RELAY_ACTOR, action="webhook.disabled", subject=subscription, summary=reason)
@@ -236,3 +254,13 @@ def relay_run(*, now: datetime | None = None, limit: int = 50) -> RelayReport:
         else:
             report.retrying += 1
     return report
+
+
+def relay_attempt_now(delivery: WebhookDelivery, *, now: datetime | None = None) -> WebhookDelivery:
+    """One attempt of this delivery at once, if it is due and no relay holds it (the UI's test button): the
+    same claim, signing and recording as a relay run, so a failed attempt continues on the normal schedule.
+    Returns the delivery as it stands afterwards."""
+    token, claimed = relay_claim(now=now, limit=1, only=[delivery.pk])
+    for claimed_delivery in claimed:
+        relay_deliver(claimed_delivery, token, now=now)
+    return WebhookDelivery.objects.select_related("event").get(pk=delivery.pk)

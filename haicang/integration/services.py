@@ -1,7 +1,9 @@
 """Webhook subscriptions and their deliveries: the writes a party makes through the API or the UI.
 
-Secrets are shown once, when made (create, rotate). During a rotation the previous secret stays live until
-the time the party chose, and every delivery is signed with both.
+Secrets are shown once, when made (create, rotate), and stored sealed (:mod:`haicang.core.crypto`, AES-GCM
+under the data keyring, bound to the subscription's id): only :func:`live_secrets` opens them, to sign a
+delivery. During a rotation the previous secret stays live until the time the party chose, and every delivery
+is signed with both.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils import timezone
 
 from haicang.core.actors import Actor
 from haicang.core.audit import audit_record
+from haicang.core.crypto import seal, unseal
 from haicang.integration.catalogue import WEBHOOK_TEST, event_type_get
 from haicang.integration.errors import (
     DeliveryNotDead,
@@ -26,7 +29,7 @@ from haicang.integration.errors import (
     SubscriptionInactive,
     WebhookUrlInvalid,
 )
-from haicang.integration.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from haicang.integration.models import DeliveryStatus, DisabledCause, WebhookDelivery, WebhookSubscription
 from haicang.integration.outbox import Subject, outbox_emit
 from haicang.parties.models import Operator, Seller
 
@@ -37,6 +40,18 @@ SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
 
 def _secret_new() -> str:
     return SECRET_PREFIX + secrets_module.token_urlsafe(32)
+
+
+def _secret_context(subscription: WebhookSubscription) -> bytes:
+    return f"webhook-secret:{subscription.pk}".encode("ascii")
+
+
+def _secret_seal(subscription: WebhookSubscription, secret: str) -> bytes:
+    return seal(secret.encode(), context=_secret_context(subscription))
+
+
+def _secret_unseal(subscription: WebhookSubscription, sealed: bytes | memoryview) -> str:
+    return unseal(bytes(sealed), context=_secret_context(subscription)).decode()
 
 
 def _is_loopback(host: str) -> bool:
@@ -73,10 +88,11 @@ def _event_types_check(event_types: Sequence[str]) -> list[str]:
 def live_secrets(subscription: WebhookSubscription, *, now: datetime | None = None) -> list[str]:
     """The secrets deliveries are signed with: the current one, and the previous one until it expires."""
     now = now or timezone.now()
-    live = [subscription.secret]
+    live = [_secret_unseal(subscription, subscription.secret_sealed)]
     expires = subscription.previous_secret_expires_at
-    if subscription.previous_secret and expires is not None and expires > now:
-        live.append(subscription.previous_secret)
+    previous = subscription.previous_secret_sealed
+    if previous and expires is not None and expires > now:
+        live.append(_secret_unseal(subscription, previous))
     return live
 
 
@@ -95,15 +111,16 @@ def webhook_subscription_create(
 ) -> tuple[WebhookSubscription, str]:
     """A new subscription of ``party`` and its secret (shown this once)."""
     secret = _secret_new()
-    subscription = WebhookSubscription.objects.create(
+    subscription = WebhookSubscription(
         seller=party if isinstance(party, Seller) else None,
         operator=party if isinstance(party, Operator) else None,
         url=webhook_url_check(url),
         event_types=_event_types_check(event_types),
         description=description[:200],
-        secret=secret,
         secret_created_at=timezone.now(),
     )
+    subscription.secret_sealed = _secret_seal(subscription, secret)  # the id is set on construction
+    subscription.save(force_insert=True)
     audit_record(actor=actor, action="webhook.created", subject=subscription, after=_snapshot(subscription))
     return subscription, secret
 
@@ -132,9 +149,14 @@ def webhook_subscription_update(
             subscription.consecutive_failures = 0
             subscription.disabled_at = None
             subscription.disabled_reason = ""
+            subscription.disabled_cause = ""
+            subscription.disabled_acknowledged_at = None
         else:
-            subscription.disabled_at = timezone.now()
+            now = timezone.now()
+            subscription.disabled_at = now
             subscription.disabled_reason = "turned off by the party"
+            subscription.disabled_cause = DisabledCause.PARTY
+            subscription.disabled_acknowledged_at = now  # nothing to tell the party it did itself
     subscription.save()
     audit_record(
         actor=actor,
@@ -167,9 +189,9 @@ def webhook_secret_rotate(
     if until > now + MAX_ROTATION_OVERLAP:
         raise SecretRotationInvalid("the old secret may stay live for at most 7 days", field="keep_old_until")
     secret = _secret_new()
-    subscription.previous_secret = subscription.secret
+    subscription.previous_secret_sealed = subscription.secret_sealed  # sealed to the same subscription
     subscription.previous_secret_expires_at = max(until, now)
-    subscription.secret = secret
+    subscription.secret_sealed = _secret_seal(subscription, secret)
     subscription.secret_created_at = now
     subscription.save()
     audit_record(
@@ -220,3 +242,33 @@ def webhook_delivery_replay(*, actor: Actor, delivery: WebhookDelivery) -> Webho
         actor=actor, action="webhook.delivery_replayed", subject=delivery, after={"status": "pending"}
     )
     return delivery
+
+
+@transaction.atomic
+def webhook_deliveries_replay(*, actor: Actor, deliveries: Sequence[WebhookDelivery]) -> int:
+    """Queue several dead letters again (the dead-letter list's bulk replay); others are skipped. Returns how
+    many were queued."""
+    replayed = 0
+    for delivery in deliveries:
+        try:
+            webhook_delivery_replay(actor=actor, delivery=delivery)
+        except DeliveryNotDead:
+            continue
+        replayed += 1
+    return replayed
+
+
+@transaction.atomic
+def webhook_disabled_acknowledge(*, actor: Actor, subscription: WebhookSubscription) -> WebhookSubscription:
+    """The party saw that the relay turned the subscription off: the banner about it goes away."""
+    if subscription.is_active or subscription.disabled_acknowledged_at is not None:
+        return subscription
+    subscription.disabled_acknowledged_at = timezone.now()
+    subscription.save(update_fields=["disabled_acknowledged_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="webhook.disabled_acknowledged",
+        subject=subscription,
+        after={"disabled_acknowledged_at": subscription.disabled_acknowledged_at},
+    )
+    return subscription

@@ -10,7 +10,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from haicang.core.errors import DomainError
+from haicang.core.money import CURRENCIES, Money
 from haicang.inventory import count_selectors as cs
+from haicang.inventory.count_rules import MAX_POLICY_UNITS, MAX_POLICY_VALUE
 from haicang.network.models import Location, Warehouse
 from haicang.parties.models import Membership
 from haicang.parties.scoping import Scope
@@ -104,3 +106,30 @@ class DecisionForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(max_length=500, label=_("Why recount?"))
+
+
+class CountPolicyForm(forms.Form):
+    """One warehouse's approval limits: a variance of more units than these, or worth more, waits for a
+    manager."""
+
+    max_units = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_POLICY_UNITS,
+        label=_("Units (either way)"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    amount = forms.DecimalField(
+        min_value=0,
+        max_value=MAX_POLICY_VALUE,
+        max_digits=17,
+        decimal_places=4,
+        label=_("Value"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+    )
+    currency = forms.ChoiceField(choices=[(code, code) for code in sorted(CURRENCIES)], label=_("Currency"))
+
+    def max_value(self) -> Money:
+        return Money(self.cleaned_data["amount"], self.cleaned_data["currency"])
+
+    def field_for(self, exc: DomainError) -> str | None:
+        return {"max_units": "max_units", "max_value": "amount"}.get(exc.field or "")

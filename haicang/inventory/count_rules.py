@@ -17,6 +17,9 @@ from haicang.core.money import Money
 
 DEFAULT_MAX_UNITS = 10
 DEFAULT_MAX_VALUE = Decimal("100")  # in the warehouse's currency, when it has no policy of its own
+# The largest limits a policy may set (the columns hold far more; beyond these a limit means nothing).
+MAX_POLICY_UNITS = 1_000_000_000
+MAX_POLICY_VALUE = Decimal("1000000000000")
 
 
 class ApprovalReason(StrEnum):
@@ -29,6 +32,11 @@ class ApprovalReason(StrEnum):
 class Limits:
     max_units: int
     max_value: Money
+
+
+def default_limits(currency: str) -> Limits:
+    """The limits of a warehouse without a policy of its own, in its ``currency``."""
+    return Limits(DEFAULT_MAX_UNITS, Money(DEFAULT_MAX_VALUE, currency).rounded())
 
 
 def variance_value(variance: int, unit_cost: Money | None) -> Money | None:

@@ -9,16 +9,22 @@ variances are shown to ``inventory:write`` holders, and only once the task is su
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from haicang.catalog.identifiers import barcode_key
 from haicang.catalog.models import Sku
+from haicang.core.actors import Actor
 from haicang.core.errors import NotFound
+from haicang.core.money import Money
+from haicang.inventory.count_rules import Limits, default_limits
 from haicang.inventory.errors import CountLineInvalid
-from haicang.inventory.models import CountTask, CountTaskStatus
+from haicang.inventory.models import CountPolicy, CountTask, CountTaskStatus
 from haicang.network.models import Location, Warehouse
 from haicang.network.models.locations import REAL_KINDS
 from haicang.parties.scoping import AccessDenied, Scope, scope_queryset
@@ -68,6 +74,22 @@ def may_review(scope: Scope, task: CountTask) -> bool:
     return may_manage_counts(scope) and task.status != CountTaskStatus.OPEN
 
 
+def is_own_count(task: CountTask, actor: Actor) -> bool:
+    """True when ``actor`` counted a line of ``task`` or submitted it: segregation of duties keeps them from
+    approving it (the rule ``counting.count_task_approve`` enforces with ``count.self_approval``)."""
+    label = actor.label[:200]
+    return label == task.submitted_by or task.lines.filter(counted_by=label).exists()
+
+
+def may_approve(scope: Scope, task: CountTask) -> bool:
+    """Approve now: a manager, the task awaiting approval, and not one who counted or submitted it."""
+    return (
+        may_manage_counts(scope)
+        and task.status == CountTaskStatus.COUNTED
+        and not is_own_count(task, scope.actor)
+    )
+
+
 def require_count(scope: Scope, task: CountTask) -> None:
     if not may_count(scope, task):
         raise AccessDenied("only the task's assignee or a manager counts", permission=WRITE)
@@ -115,3 +137,49 @@ def sku_by_id(scope: Scope, pk: Any) -> Sku:
     if sku is None:
         raise CountLineInvalid(f"no SKU with id {pk}", field="sku")
     return sku
+
+
+# --- approval limits --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarehouseLimits:
+    """The approval limits in force at one warehouse; ``is_default`` when it has no policy of its own."""
+
+    warehouse: Warehouse
+    limits: Limits
+    is_default: bool
+    updated_at: dt.datetime | None
+
+    @property
+    def max_units(self) -> int:
+        return self.limits.max_units
+
+    @property
+    def max_value(self) -> Money:
+        return self.limits.max_value
+
+
+def policy_warehouses(scope: Scope) -> QuerySet[Warehouse]:
+    """The acting operator's own warehouses (``inventory:read``); AccessDenied (403) for anyone else."""
+    operator_id = operator_id_of(scope)
+    warehouses = scope_queryset(Warehouse.objects.all(), scope, permission=READ)
+    return warehouses.filter(operator_id=operator_id).order_by("code")
+
+
+def warehouse_limits(warehouses: Iterable[Warehouse]) -> list[WarehouseLimits]:
+    """Each warehouse with its limits in force — its policy, else the defaults in its currency (one query)."""
+    warehouses = list(warehouses)
+    policies = {
+        policy.warehouse_id: policy
+        for policy in CountPolicy.objects.filter(warehouse__in=[w.pk for w in warehouses])
+    }
+    rows = []
+    for warehouse in warehouses:
+        policy = policies.get(warehouse.pk)
+        if policy is None or policy.max_value is None:
+            rows.append(WarehouseLimits(warehouse, default_limits(warehouse.currency), True, None))
+        else:
+            limits = Limits(policy.max_units, policy.max_value)
+            rows.append(WarehouseLimits(warehouse, limits, False, policy.updated_at))
+    return rows

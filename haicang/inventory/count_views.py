@@ -13,10 +13,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from haicang.core.errors import DomainError
+from haicang.core.errors import DomainError, NotFound
 from haicang.inventory import count_selectors as cs
 from haicang.inventory import counting
-from haicang.inventory.count_forms import CountLineForm, CountTaskForm, DecisionForm, RejectForm
+from haicang.inventory.count_forms import (
+    CountLineForm,
+    CountPolicyForm,
+    CountTaskForm,
+    DecisionForm,
+    RejectForm,
+)
 from haicang.inventory.labels import COUNT_STATUS_LABELS, error_message
 from haicang.inventory.models import CountTask, CountTaskStatus
 from haicang.network.models import Warehouse
@@ -113,6 +119,7 @@ def count_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         "lines": lines,
         "review": review,
         "may_count": cs.may_count(scope, task) and task.status == CountTaskStatus.OPEN,
+        "may_approve": cs.may_approve(scope, task),
         "awaiting": [ln for ln in lines if ln.needs_approval] if review else [],
         "locations": list(task.locations.order_by("code").values_list("code", flat=True)[:200]),
         "decision_form": DecisionForm(),
@@ -164,6 +171,71 @@ def count_reject(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_POST
 def count_cancel(request: HttpRequest, pk: Any) -> HttpResponse:
     return _decide(request, pk, "cancel")
+
+
+# --- approval limits --------------------------------------------------------------------------------------
+
+
+def _policy_form(row: cs.WarehouseLimits, data: Any = None) -> CountPolicyForm:
+    initial = {
+        "max_units": row.max_units,
+        "amount": row.max_value.amount,
+        "currency": row.max_value.currency,
+    }
+    return CountPolicyForm(data, initial=initial, auto_id=f"id_{row.warehouse.pk}_%s")
+
+
+def _limits_page(
+    request: HttpRequest, scope: Scope, bound: tuple[Any, CountPolicyForm] | None = None
+) -> HttpResponse:
+    can_manage = cs.may_manage_counts(scope)
+    rows = cs.warehouse_limits(cs.policy_warehouses(scope))
+    entries = [
+        {
+            "row": row,
+            "form": (bound[1] if bound and bound[0] == row.warehouse.pk else _policy_form(row))
+            if can_manage
+            else None,
+        }
+        for row in rows
+    ]
+    context = {**_base(scope), "tab": "limits", "entries": entries}
+    return render(request, "inventory/count_limits.html", context)
+
+
+@scoped_page
+@require_GET
+def count_limits(request: HttpRequest) -> HttpResponse:
+    """Each warehouse of the operator with its approval limits; a manager changes them here."""
+    return _limits_page(request, _operator_scope(request))
+
+
+@scoped_page
+@require_POST
+def count_limits_set(request: HttpRequest, pk: Any) -> HttpResponse:
+    scope = _operator_scope(request)
+    cs.require_manage(scope)
+    warehouse = cs.policy_warehouses(scope).filter(pk=pk).first()
+    if warehouse is None:
+        raise NotFound(f"no warehouse with id {pk} of yours")
+    row = cs.warehouse_limits([warehouse])[0]
+    form = _policy_form(row, request.POST)
+    if form.is_valid():
+        try:
+            counting.count_policy_set(
+                actor=scope.actor,
+                warehouse=warehouse,
+                max_units=form.cleaned_data["max_units"],
+                max_value=form.max_value(),
+            )
+        except DomainError as exc:
+            form.add_error(form.field_for(exc), str(error_message(exc)))
+        else:
+            messages.success(
+                request, _("Approval limits of %(warehouse)s saved.") % {"warehouse": warehouse.code}
+            )
+            return redirect("inventory:count-limits")
+    return _limits_page(request, scope, (warehouse.pk, form))
 
 
 # --- the counting page ------------------------------------------------------------------------------------

@@ -41,6 +41,8 @@ from haicang.inventory import locks
 from haicang.inventory.count_rules import (
     DEFAULT_MAX_UNITS,
     DEFAULT_MAX_VALUE,
+    MAX_POLICY_UNITS,
+    MAX_POLICY_VALUE,
     Limits,
     approval_reasons,
     variance_value,
@@ -86,8 +88,14 @@ def count_policy_set(*, actor: Actor, warehouse: Warehouse, max_units: int, max_
     """Set when a variance at ``warehouse`` needs a manager's approval."""
     if isinstance(max_units, bool) or not isinstance(max_units, int) or max_units < 0:
         raise CountPolicyInvalid("max_units is a whole number, 0 or more", field="max_units")
+    if max_units > MAX_POLICY_UNITS:
+        raise CountPolicyInvalid(f"max_units is at most {MAX_POLICY_UNITS}", field="max_units")
+    if not isinstance(max_value, Money):
+        raise CountPolicyInvalid("max_value is an amount of money", field="max_value")
     if max_value.is_negative():
         raise CountPolicyInvalid("max_value is 0 or more", field="max_value")
+    if max_value.amount > MAX_POLICY_VALUE:
+        raise CountPolicyInvalid(f"max_value is at most {MAX_POLICY_VALUE}", field="max_value")
     with transaction.atomic():
         before = CountPolicy.objects.filter(warehouse=warehouse).first()
         policy, _created = CountPolicy.objects.update_or_create(

@@ -59,6 +59,9 @@ DOCUMENT_TYPE_LABELS: dict[str, StrOrPromise] = {
 
 _ERRORS: dict[str, StrOrPromise] = {
     CountErrorCode.STATUS_INVALID: _("This count is no longer open for that: reload the page."),
+    CountErrorCode.SELF_APPROVAL: _(
+        "You counted or submitted this count yourself: another manager approves its variances."
+    ),
     CountErrorCode.STALE: _(
         "Stock moved at a counted location after it was counted. Nothing was applied: count those lines again."
     ),

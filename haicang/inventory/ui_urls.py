@@ -1,5 +1,6 @@
 """The stock and count pages, included under ``/inventory/`` (namespace ``inventory``): ``stock/…`` (the nav
-entry Stock, with the move history) and ``counts/…`` (the nav entry Counts)."""
+entry Stock, with the move history) and ``counts/…`` (the nav entry Counts, with the approval limits at
+``counts/limits/``)."""
 
 from django.urls import path
 from django.views.generic import RedirectView
@@ -16,6 +17,8 @@ urlpatterns = [
     path("stock/moves/export/", views.move_export, name="move-export"),
     path("counts/", count_views.count_list, name="count-list"),
     path("counts/new/", count_views.count_create, name="count-create"),
+    path("counts/limits/", count_views.count_limits, name="count-limits"),
+    path("counts/limits/<uuid:pk>/", count_views.count_limits_set, name="count-limits-set"),
     path("counts/<uuid:pk>/", count_views.count_detail, name="count-detail"),
     path("counts/<uuid:pk>/count/", count_views.count_scan, name="count-scan"),
     path("counts/<uuid:pk>/submit/", count_views.count_submit, name="count-submit"),

@@ -42,6 +42,7 @@ RESOURCE_LABELS: dict[str, StrOrPromise] = {
     "billing": _("Billing"),
     "planning": _("Planning"),
     "integration": _("Integration"),
+    "imports": _("Imports"),
     "audit": _("Audit log"),
 }
 

@@ -44,6 +44,7 @@ RESOURCES: tuple[str, ...] = (
     "billing",
     "planning",
     "integration",
+    "imports",  # uploaded files and mapping profiles (each import kind also needs its own permission)
     "audit",
 )
 
@@ -64,10 +65,10 @@ def _perms(*specs: str) -> frozenset[str]:
 SELLER_ROLES: dict[SellerRole, frozenset[str]] = {
     SellerRole.OWNER: _perms("*:write") - {"network:write", "fulfillment:write"},
     SellerRole.PLANNER: _perms(
-        "*:read", "catalog:write", "planning:write", "inbound:write", "inventory:write"
+        "*:read", "catalog:write", "planning:write", "inbound:write", "inventory:write", "imports:write"
     )
     - {"members:read", "api_keys:read", "billing:read"},
-    SellerRole.ORDER_MANAGER: _perms("*:read", "orders:write", "returns:write")
+    SellerRole.ORDER_MANAGER: _perms("*:read", "orders:write", "returns:write", "imports:write")
     - {"members:read", "api_keys:read", "billing:read", "planning:read"},
     SellerRole.FINANCE: _perms("*:read", "billing:write") - {"members:read", "api_keys:read"},
     SellerRole.VIEWER: _perms("*:read") - {"members:read", "api_keys:read", "billing:read", "audit:read"},
@@ -77,7 +78,13 @@ OPERATOR_ROLES: dict[OperatorRole, frozenset[str]] = {
     OperatorRole.OWNER: _perms("*:write")
     - {"catalog:write", "orders:write", "planning:read", "planning:write"},
     OperatorRole.MANAGER: _perms(
-        "*:read", "network:write", "inbound:write", "fulfillment:write", "returns:write", "inventory:write"
+        "*:read",
+        "network:write",
+        "inbound:write",
+        "fulfillment:write",
+        "returns:write",
+        "inventory:write",
+        "imports:write",
     )
     - {"members:read", "api_keys:read", "planning:read"},
     OperatorRole.WAREHOUSE_STAFF: _perms(

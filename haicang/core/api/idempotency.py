@@ -9,7 +9,9 @@
    session ``user:<id>``. A call without valid credentials passes through untouched (the view answers 401);
 3. the key is claimed (:func:`haicang.core.idempotency.idempotency_claim`, its own short transaction);
    the one request that wins runs the view; every other one gets the stored response replayed with
-   ``Idempotent-Replayed: true``, 409 ``idempotency.in_flight`` or 422 ``idempotency.key_reused``;
+   ``Idempotent-Replayed: true``, 409 ``idempotency.in_flight`` or 422 ``idempotency.key_reused``. An
+   in-flight claim is leased (``HAICANG_IDEMPOTENCY_LEASE_SECONDS``, 60 s): when a request crashed without
+   releasing its key, a retry with the same body after the lease takes the key over and runs;
 4. the winner's response is stored (body sealed) unless it says nothing about the operation — a server
    error (5xx), 401/403 (credentials, CSRF), 408/429, or a streamed body: then the claim is released so
    the client may retry with the same key.

@@ -46,6 +46,10 @@ class IdempotencyRecord(Entity):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(db_index=True)
+    # The lease of the request that holds an in-flight key: once it runs out (the request crashed or its
+    # process died), a retry with the same key and body takes the key over under a new claim token.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
 
     class Meta:
         constraints = [

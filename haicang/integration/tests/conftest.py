@@ -47,3 +47,7 @@ def receiver() -> Iterator[Receiver]:
     yield state
     server.shutdown()
     server.server_close()
+
+
+# Debian's Chromium through Playwright, as the UI shell's browser tests drive it (one definition, reused).
+from haicang.web.tests.test_browser import browser_page  # noqa: E402, F401

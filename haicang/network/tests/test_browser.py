@@ -61,7 +61,7 @@ def test_an_operator_manager_reads_a_warehouse_in_chinese_and_filters_its_locati
     for heading in ("地址", "工作时间", "节假日", "各类型库位数量", "平面图", "库位"):
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(page.get_by_text("Christmas Day")).to_be_visible()
-    expect(page.locator("#floor-map .main-svg").first).to_be_visible()  # Plotly drew the floor map
+    expect(page.locator("#floor-map .main-svg").first).to_be_visible(timeout=20_000)  # Plotly drew the map
     expect(page.get_by_text("共 25 个库位")).to_be_visible()
     page.screenshot(path=str(_shot("warehouse-zh")), full_page=True)
 

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from haicang.catalog.models import Product, Sku
 from haicang.catalog.tests.factories import make_product, make_sku
+from haicang.exchange.models import ImportJob, MappingProfile
 from haicang.integration.models import WebhookDelivery, WebhookSubscription
 from haicang.inventory.models import Balance, CountTask, Move, Reservation
 from haicang.network.models import Holiday, Location, Warehouse
@@ -104,6 +105,31 @@ def _delivery(w: World) -> Any:
     return webhook_test_send(actor=SYSTEM, subscription=_subscription(w))
 
 
+def _import_job(w: World) -> Any:
+    from haicang.exchange.services import import_job_create
+
+    return import_job_create(
+        actor=SYSTEM,
+        owner=w.seller,
+        kind="catalog",
+        content=b"sku_code,name_en\nA,Lamp\n",
+        filename="walk.csv",
+    )
+
+
+def _mapping_profile(w: World) -> Any:
+    from haicang.core.ids import new_id
+    from haicang.exchange.services import mapping_profile_create
+
+    return mapping_profile_create(
+        actor=SYSTEM,
+        owner=w.seller,
+        kind="catalog",
+        partner=f"walk {new_id()}",
+        mapping={"Artikel": "sku_code"},
+    )
+
+
 # How to make one object of each scoped model inside a world. Add a line for every new API model.
 FACTORIES: dict[type, Callable[[World], Any]] = {
     Seller: lambda w: w.seller,
@@ -122,6 +148,8 @@ FACTORIES: dict[type, Callable[[World], Any]] = {
     CountTask: _count_task,
     WebhookSubscription: _subscription,
     WebhookDelivery: _delivery,
+    ImportJob: _import_job,
+    MappingProfile: _mapping_profile,
 }
 
 

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from haicang.core.money import Money, amount_tidy
 from haicang.web.assets import plotly_version
 from haicang.web.navigation import NavLink, navigation
+from haicang.web.notices import Notice, notices
 
 register = template.Library()
 
@@ -32,6 +33,15 @@ def nav_links(context: dict[str, Any]) -> list[NavLink]:
     if request is None:
         return []
     return navigation.links_for(user=request.user, path=request.path, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def page_notices(context: dict[str, Any]) -> list[Notice]:
+    """The standing notices of this request (``haicang.web.notices``): ``{% page_notices as notices %}``."""
+    request = context.get("request")
+    if request is None:
+        return []
+    return notices.for_request(request)
 
 
 @register.simple_tag(takes_context=True)
