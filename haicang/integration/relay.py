@@ -31,7 +31,13 @@ from haicang.integration.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from haicang.integration.rendering import RELAY_ACTOR, envelope, event_data, subscription_scope
+from haicang.integration.rendering import (
+    RELAY_ACTOR,
+    envelope,
+    event_data,
+    event_visible,
+    subscription_scope,
+)
 from haicang.integration.services import live_secrets
 from haicang.integration.signing import signature_header
 
@@ -81,7 +87,7 @@ def relay_fan_out(*, now: datetime | None = None, limit: int = 500) -> int:
                     continue
                 if subscription.created_at > event.occurred_at:
                     continue  # a subscription receives what happens after it was made
-                if event_data(event, subscription_scope(subscription)) is None:
+                if not event_visible(event, subscription_scope(subscription)):
                     continue  # the party may not see this subject
                 deliveries.append(
                     WebhookDelivery(event=event, subscription=subscription, next_attempt_at=now)

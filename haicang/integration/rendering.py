@@ -18,13 +18,19 @@ from haicang.parties.roles import PartyKind, permissions_for
 from haicang.parties.scoping import Scope, scope_queryset
 
 Renderer = Callable[[str, Scope], dict[str, Any] | None]
+Visibility = Callable[[str, Scope], bool]
 RELAY_ACTOR = Actor.system("integration.relay")
 
 _RENDERERS: dict[str, Renderer] = {}
+_VISIBILITY: dict[str, Visibility] = {}
 
 
-def renderer_register(event_type: str, renderer: Renderer) -> Renderer:
+def renderer_register(event_type: str, renderer: Renderer, *, visible: Visibility | None = None) -> Renderer:
+    """``renderer`` makes the event's ``data``; ``visible`` (optional) answers only whether the party may see
+    the subject, more cheaply than rendering it — the relay asks it when fanning out."""
     _RENDERERS[event_type] = renderer
+    if visible is not None:
+        _VISIBILITY[event_type] = visible
     return renderer
 
 
@@ -48,6 +54,16 @@ def event_data(event: OutboxEvent, scope: Scope) -> dict[str, Any] | None:
     return _RENDERERS.get(event.event_type, render_ids)(event.subject_id, scope)
 
 
+def event_visible(event: OutboxEvent, scope: Scope) -> bool:
+    """Whether ``scope``'s party may see the event's subject (the fan-out's question; delivery asks again)."""
+    if scope.party_id not in (event.seller_id, event.operator_id):
+        return False
+    check = _VISIBILITY.get(event.event_type)
+    if check is None:
+        return event_data(event, scope) is not None
+    return check(event.subject_id, scope)
+
+
 def envelope(event: OutboxEvent, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": str(event.pk),
@@ -66,31 +82,46 @@ def available_subject_id(sku_id: uuid.UUID, warehouse_id: uuid.UUID) -> str:
     return f"{sku_id}:{warehouse_id}"
 
 
-def render_available(subject_id: str, scope: Scope) -> dict[str, Any] | None:
-    from haicang.inventory.models import Balance, StockCounter
-    from haicang.inventory.selectors import stock_levels
+def _available_counters(subject_id: str, scope: Scope) -> Any:
+    """The stock counter of the subject as ``scope`` sees it (a queryset), or None for a malformed id."""
+    from haicang.inventory.models import StockCounter
 
     try:
         sku_id, warehouse_id = (uuid.UUID(part) for part in subject_id.split(":"))
     except ValueError:
         return None
-    counters = scope_queryset(
+    return scope_queryset(
         StockCounter.objects.filter(sku_id=sku_id, warehouse_id=warehouse_id),
         scope,
         permission="inventory:read",
-    ).select_related("sku", "warehouse")
+    )
+
+
+def available_visible(subject_id: str, scope: Scope) -> bool:
+    counters = _available_counters(subject_id, scope)
+    return counters is not None and counters.exists()
+
+
+def render_available(subject_id: str, scope: Scope) -> dict[str, Any] | None:
+    from haicang.inventory.models import Balance
+    from haicang.inventory.selectors import stock_levels
+
+    counters = _available_counters(subject_id, scope)
+    if counters is None:
+        return None
+    counters = counters.select_related("sku", "warehouse")
     counter = counters.first()
     if counter is None:
         return None
     balances = scope_queryset(
-        Balance.objects.filter(sku_id=sku_id, location__warehouse_id=warehouse_id),
+        Balance.objects.filter(sku_id=counter.sku_id, location__warehouse_id=counter.warehouse_id),
         scope,
         permission="inventory:read",
     )
-    level = stock_levels(balances=balances, counters=counters)[(sku_id, warehouse_id)]
+    level = stock_levels(balances=balances, counters=counters)[(counter.sku_id, counter.warehouse_id)]
     return {
-        "sku": {"id": str(sku_id), "code": counter.sku.code},
-        "warehouse": {"id": str(warehouse_id), "code": counter.warehouse.code},
+        "sku": {"id": str(counter.sku_id), "code": counter.sku.code},
+        "warehouse": {"id": str(counter.warehouse_id), "code": counter.warehouse.code},
         "available": max(level.available, 0),
         "sellable": level.sellable,
         "reserved": level.reserved,
@@ -101,5 +132,5 @@ def render_test(subject_id: str, scope: Scope) -> dict[str, Any] | None:
     return {"message": "This is a test event from Haicang.", "subscription": {"id": subject_id}}
 
 
-renderer_register(STOCK_AVAILABLE_CHANGED, render_available)
+renderer_register(STOCK_AVAILABLE_CHANGED, render_available, visible=available_visible)
 renderer_register(WEBHOOK_TEST, render_test)

@@ -210,6 +210,24 @@ def test_a_party_never_receives_another_partys_events(receiver):
     assert receiver.received == [] and not WebhookDelivery.objects.exists()
 
 
+def test_an_event_about_a_subject_the_party_cannot_see_makes_no_delivery(receiver):
+    # given a seller subscribed, and an event naming it about a warehouse where it holds no stock at all
+    world, elsewhere = make_world(), make_world()
+    _subscribe(world.seller, receiver.url)
+    with transaction.atomic():
+        outbox_emit(
+            event_type=STOCK_AVAILABLE_CHANGED,
+            subject=Subject("inventory.available", f"{world.sku.pk}:{elsewhere.warehouse.pk}"),
+            subject_version=1,
+            seller_id=world.seller.pk,
+        )
+
+    # when the relay runs, then nothing is made or sent for it
+    relay_run()
+
+    assert receiver.received == [] and not WebhookDelivery.objects.exists()
+
+
 def test_an_operator_receives_stock_events_of_its_warehouse_through_its_own_scope(receiver):
     world = make_world(quantity=7)
     _subscribe(world.operator, receiver.url)
