@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "haicang.network",
     "haicang.catalog",
     "haicang.inventory",
+    "haicang.inbound",
+    "haicang.channels",
     "haicang.integration",
     "haicang.exchange",
     "haicang.web",
@@ -221,6 +223,8 @@ SPECTACULAR_SETTINGS = {
         "ReservationStatusEnum": "haicang.inventory.models.ReservationStatus",
         "CountTaskStatusEnum": "haicang.inventory.models.CountTaskStatus",
         "CountTaskKindEnum": "haicang.inventory.models.CountTaskKind",
+        "InboundStatusEnum": "haicang.inbound.models.ShipmentStatus",
+        "TransportModeEnum": "haicang.inbound.models.TransportMode",
         "ImportStatusEnum": "haicang.exchange.models.ImportStatus",
     },
     # Swagger UI and Redoc from the installed drf-spectacular-sidecar package: no CDN, works offline.

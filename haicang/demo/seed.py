@@ -6,7 +6,10 @@ from django.db import transaction
 
 from haicang.core.actors import Actor
 from haicang.core.jobs.services import scheduled_jobs_install_defaults
-from haicang.demo.world import ALL_LOGINS, DemoLogin, demo_world_build
+from haicang.demo.carriers import demo_carriers_build
+from haicang.demo.inbound import demo_inbound_build
+from haicang.demo.world import ALL_LOGINS, SELLER_CODE, DemoLogin, demo_world_build
+from haicang.parties.models import Seller
 
 __all__ = ["ALL_LOGINS", "DemoLogin", "demo_world_seed"]
 
@@ -15,5 +18,7 @@ __all__ = ["ALL_LOGINS", "DemoLogin", "demo_world_seed"]
 def demo_world_seed(*, actor: Actor) -> list[DemoLogin]:
     """Build the demo world (if it is not there yet) and the default schedules; return the logins to print."""
     demo_world_build(actor=actor)
+    demo_carriers_build(actor=actor)  # the operators' carriers and rate cards (haicang/demo/carriers.py)
+    demo_inbound_build(actor=actor, seller=Seller.objects.get(code=SELLER_CODE))
     scheduled_jobs_install_defaults(actor=actor)
     return list(ALL_LOGINS)

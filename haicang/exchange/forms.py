@@ -21,10 +21,29 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"), help_text=_("CSV (UTF-8) or Excel .xlsx; row 1 holds the column names.")
     )
+    options = forms.CharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "shipment = ASN-2026-000001"}),
+    )
+
+    def clean_options(self) -> dict[str, str]:
+        return clean_options_text(self.cleaned_data.get("options") or "")
 
     def __init__(self, *args: Any, kinds: list[Importer], profiles: list[MappingProfile], **kwargs: Any):
         super().__init__(*args, **kwargs)
         labels = {i.kind: i.label for i in kinds}
+        described = [
+            f"{i.label}: " + "; ".join(f"{o.name} — {o.description}" for o in i.options)
+            for i in kinds
+            if i.options
+        ]
+        if described:
+            self.fields["options"].help_text = _(
+                "Values given once for the whole file, one per line as “name = value”. %(options)s"
+            ) % {"options": " · ".join(described)}
+        else:
+            del self.fields["options"]
         cast(forms.ChoiceField, self.fields["kind"]).choices = [(i.kind, i.label) for i in kinds]
         cast(forms.ChoiceField, self.fields["profile"]).choices = [
             ("", _("None: the file uses the column names"))
@@ -47,6 +66,10 @@ def _pairs(text: str, *, field: str, allow_empty_value: bool) -> dict[str, str]:
 
 def pairs_text(pairs: dict[str, str]) -> str:
     return "\n".join(f"{k} = {v}" for k, v in pairs.items())
+
+
+def clean_options_text(text: str) -> dict[str, str]:
+    return _pairs(text or "", field="options", allow_empty_value=False)
 
 
 class ProfileForm(forms.Form):

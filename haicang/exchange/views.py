@@ -64,7 +64,13 @@ def job_list(request: HttpRequest) -> HttpResponse:
     profiles = list(
         mapping_profiles_visible(scope).filter(kind__in=[k.kind for k in kinds]).order_by("partner")
     )
-    form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds, profiles=profiles)
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        kinds=kinds,
+        profiles=profiles,
+        initial=_upload_initial(request, kinds),
+    )
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         import_kind_require(scope, kind)
@@ -78,6 +84,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
                 content=upload.read(),
                 filename=upload.name or "",
                 profile=profile,
+                options=form.cleaned_data.get("options") or {},
             )
         except DomainError as exc:
             form.add_error(None, exc.detail)
@@ -93,6 +100,16 @@ def job_list(request: HttpRequest) -> HttpResponse:
         "exchange/job_list.html",
         {"form": form, "can_upload": bool(kinds), "page": page, "rows": rows},
     )
+
+
+def _upload_initial(request: HttpRequest, kinds: list[Any]) -> dict[str, Any]:
+    """Links may preselect the kind and options: ``/imports/?kind=inbound_packing_list&shipment=ASN-…``."""
+    kind = request.GET.get("kind", "")
+    importer = next((i for i in kinds if i.kind == kind), None)
+    if importer is None:
+        return {}
+    given = {o.name: request.GET[o.name] for o in importer.options if request.GET.get(o.name)}
+    return {"kind": kind, "options": pairs_text(given)}
 
 
 def _kind_labels() -> dict[str, Any]:

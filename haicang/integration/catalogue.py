@@ -60,12 +60,24 @@ _ORDER = _object(
     order=_object(["id", "number"], id=_UUID, number={"type": "string"}),
     status={"type": "string"},
     warehouse=_REF,
+    channel=_object(
+        ["account", "platform", "external_id"],
+        account=_UUID,
+        platform={"type": "string"},
+        external_id={"type": "string"},
+    ),
+    on_hold={"type": "boolean"},
     lines=_COUNT,
 )
 _ORDER_EXAMPLE = {
     "order": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d3a4b", "number": "ORD-2026-000123"},
-    "status": "open",
-    "warehouse": {"id": "01936f2e-7a40-7c1e-9a3b-000000000001", "code": "DE-HAM-1"},
+    "status": "unshipped",
+    "channel": {
+        "account": "01936f2e-7a40-7c1e-9a3b-00000000c0a1",
+        "platform": "shopify",
+        "external_id": "5861237489901",
+    },
+    "on_hold": False,
     "lines": 2,
 }
 
@@ -281,6 +293,32 @@ for _event in (
                     "short": 1,
                 }
             ],
+        },
+    ),
+    EventType(
+        name="inbound.report_disputed",
+        schema_version=1,
+        subject_type="inbound.shipment",
+        description="The seller disputed the receipt report of a closed inbound shipment, saying why.",
+        data_schema=_object(
+            ["inbound", "warehouse", "report"],
+            inbound=_REF,
+            warehouse=_REF,
+            report=_object(
+                ["status", "note"],
+                status={"type": "string"},
+                note={"type": "string"},
+                responded_at={"type": ["string", "null"], "format": "date-time"},
+            ),
+        ),
+        example={
+            "inbound": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0301", "code": "ASN-2026-000012"},
+            "warehouse": {"id": "01936f2e-7a40-7c1e-9a3b-000000000001", "code": "DE-HAM-1"},
+            "report": {
+                "status": "disputed",
+                "note": "Carton 7 was signed for intact; 12 units cannot be missing.",
+                "responded_at": "2026-04-04T09:12:00Z",
+            },
         },
     ),
     EventType(

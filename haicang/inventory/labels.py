@@ -55,6 +55,8 @@ DOCUMENT_TYPE_LABELS: dict[str, StrOrPromise] = {
     "adjustment": pgettext_lazy("document type", "Adjustment"),
     "correction": pgettext_lazy("document type", "Correction"),
     "cycle_count": pgettext_lazy("document type", "Cycle count"),
+    "inbound": pgettext_lazy("document type", "Inbound shipment"),
+    "putaway": pgettext_lazy("document type", "Putaway"),
 }
 
 _ERRORS: dict[str, StrOrPromise] = {

@@ -8,7 +8,9 @@ class NetworkConfig(AppConfig):
     verbose_name = "Warehouse network"
 
     def ready(self) -> None:
+        from haicang.exchange.registry import importers
         from haicang.network import scoping_rules  # noqa: F401 - registers the scoping rules
+        from haicang.network.rate_import import RATE_CARD_IMPORTER
         from haicang.web.navigation import NavEntry, has_permission, navigation
 
         navigation.register(
@@ -20,3 +22,13 @@ class NetworkConfig(AppConfig):
                 visible_to=has_permission("network:read"),
             )
         )
+        navigation.register(
+            NavEntry(
+                key="carriers",
+                label=_("Carriers"),
+                url_name="network:carrier-list",
+                order=41,
+                visible_to=has_permission("network:read"),
+            )
+        )
+        importers.register(RATE_CARD_IMPORTER)  # the `rate_card` import kind (docs/network.md)

@@ -20,6 +20,13 @@ class NetworkErrorCode(StrEnum):
     LOCATION_RANGE_INVALID = "network.location_range_invalid"
     VIRTUAL_LOCATION_MISSING = "network.virtual_location_missing"
     FX_IMPORT_INVALID = "network.fx_import_invalid"
+    CARRIER_INVALID = "network.carrier_invalid"
+    CARRIER_CODE_TAKEN = "network.carrier_code_taken"
+    CARRIER_SERVICE_INVALID = "network.carrier_service_invalid"
+    CARRIER_SERVICE_CODE_TAKEN = "network.carrier_service_code_taken"
+    RATE_CARD_INVALID = "network.rate_card_invalid"
+    RATE_CARD_OVERLAP = "network.rate_card_overlap"
+    RATE_QUOTE_INVALID = "network.rate_quote_invalid"
 
 
 class WarehouseInvalid(ValidationFailed):
@@ -84,3 +91,40 @@ class FxImportInvalid(ValidationFailed):
 
     code = NetworkErrorCode.FX_IMPORT_INVALID
     title = "The FX rate file has errors; nothing was imported"
+
+
+class CarrierInvalid(ValidationFailed):
+    code = NetworkErrorCode.CARRIER_INVALID
+    title = "Invalid carrier"
+
+
+class CarrierCodeTaken(Conflict):
+    code = NetworkErrorCode.CARRIER_CODE_TAKEN
+    title = "A carrier with this code exists"
+
+
+class CarrierServiceInvalid(ValidationFailed):
+    code = NetworkErrorCode.CARRIER_SERVICE_INVALID
+    title = "Invalid carrier service"
+
+
+class CarrierServiceCodeTaken(Conflict):
+    code = NetworkErrorCode.CARRIER_SERVICE_CODE_TAKEN
+    title = "A carrier service with this code exists"
+
+
+class RateCardInvalid(ValidationFailed):
+    code = NetworkErrorCode.RATE_CARD_INVALID
+    title = "Invalid rate card"
+
+
+class RateCardOverlap(Conflict):
+    """Another active card of the service is in effect on some of the same days."""
+
+    code = NetworkErrorCode.RATE_CARD_OVERLAP
+    title = "Another rate card of the service is in effect on these dates"
+
+
+class RateQuoteInvalid(ValidationFailed):
+    code = NetworkErrorCode.RATE_QUOTE_INVALID
+    title = "The parcel or destination cannot be quoted"

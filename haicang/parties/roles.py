@@ -62,14 +62,21 @@ def _perms(*specs: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# Permissions beyond read/write of a resource. ``orders:pii``: open the customer's personal data (name, street,
+# phone, e-mail) of the seller's orders; every such read is audited. Others see those fields masked.
+EXTRA_PERMISSIONS: frozenset[str] = frozenset({"orders:pii"})
+
 SELLER_ROLES: dict[SellerRole, frozenset[str]] = {
-    SellerRole.OWNER: _perms("*:write") - {"network:write", "fulfillment:write"},
+    SellerRole.OWNER: (_perms("*:write") - {"network:write", "fulfillment:write"}) | {"orders:pii"},
     SellerRole.PLANNER: _perms(
         "*:read", "catalog:write", "planning:write", "inbound:write", "inventory:write", "imports:write"
     )
     - {"members:read", "api_keys:read", "billing:read"},
-    SellerRole.ORDER_MANAGER: _perms("*:read", "orders:write", "returns:write", "imports:write")
-    - {"members:read", "api_keys:read", "billing:read", "planning:read"},
+    SellerRole.ORDER_MANAGER: (
+        _perms("*:read", "orders:write", "returns:write", "imports:write")
+        - {"members:read", "api_keys:read", "billing:read", "planning:read"}
+    )
+    | {"orders:pii"},
     SellerRole.FINANCE: _perms("*:read", "billing:write") - {"members:read", "api_keys:read"},
     SellerRole.VIEWER: _perms("*:read") - {"members:read", "api_keys:read", "billing:read", "audit:read"},
 }
@@ -98,7 +105,7 @@ OPERATOR_ROLES: dict[OperatorRole, frozenset[str]] = {
     OperatorRole.BILLING: _perms("party:read", "agreements:read", "billing:write", "catalog:read"),
 }
 
-ALL_PERMISSIONS: frozenset[str] = _perms("*:write")
+ALL_PERMISSIONS: frozenset[str] = _perms("*:write") | EXTRA_PERMISSIONS
 
 
 def role_choices(kind: PartyKind) -> list[str]:
@@ -116,6 +123,9 @@ def parse_scopes(scopes: list[str]) -> frozenset[str]:
     """Validate API-key scopes (``catalog:read``, ``orders:write``…); write implies read. Raises ValueError."""
     out: set[str] = set()
     for scope in scopes:
+        if scope in EXTRA_PERMISSIONS:
+            out.add(scope)
+            continue
         resource, _, action = scope.partition(":")
         if resource not in RESOURCES or action not in {"read", "write"}:
             raise ValueError(f"unknown scope {scope!r}")

@@ -131,14 +131,17 @@ def test_an_operator_cannot_import_a_sellers_catalogue(seller):
     )
 
     assert response.status_code == 403
-    assert client_for(operator).get("/api/v1/imports/kinds/").json() == []
+    kinds = [k["kind"] for k in client_for(operator).get("/api/v1/imports/kinds/").json()]
+    assert "catalog" not in kinds and "inbound_packing_list" not in kinds  # sellers' kinds
 
 
 def test_the_kinds_list_the_columns_a_party_may_import(seller):
-    kinds = client_for(seller, "planner").get("/api/v1/imports/kinds/").json()
+    kinds = {k["kind"]: k for k in client_for(seller, "planner").get("/api/v1/imports/kinds/").json()}
 
-    assert [k["kind"] for k in kinds] == ["catalog"]
-    columns = {c["name"]: c for c in kinds[0]["columns"]}
+    assert {"catalog", "inbound_packing_list"} <= set(kinds)
+    assert kinds["catalog"]["options"] == []
+    assert [o["name"] for o in kinds["inbound_packing_list"]["options"]] == ["shipment"]
+    columns = {c["name"]: c for c in kinds["catalog"]["columns"]}
     assert columns["sku_code"]["required"] is True and "sku" in columns["sku_code"]["synonyms"]
     assert columns["weight_g"]["description"] == "Weight (g)"
 

@@ -20,10 +20,16 @@ from rest_framework.test import APIClient
 
 from haicang.catalog.models import Product, Sku
 from haicang.catalog.tests.factories import make_product, make_sku
+from haicang.channels.models import ChannelAccount, ChannelSkuMap
+from haicang.channels.tests.factories import make_channel_account, make_sku_map
 from haicang.exchange.models import ImportJob, MappingProfile
+from haicang.inbound.models import Discrepancy, InboundShipment, LandedCostAverage, ReceivingScan
+from haicang.inbound.tests.factories import make_landed_average, make_submitted_shipment
+from haicang.inbound.tests.receiving_factories import make_discrepancy, make_receiving_scan
 from haicang.integration.models import WebhookDelivery, WebhookSubscription
 from haicang.inventory.models import Balance, CountTask, Move, Reservation
-from haicang.network.models import Holiday, Location, Warehouse
+from haicang.network.models import Carrier, CarrierService, Holiday, Location, RateCard, Warehouse
+from haicang.network.tests.carrier_factories import make_card, make_carrier, make_service
 from haicang.network.tests.factories import make_holiday, make_location
 from haicang.parties.models import ApiKey, Membership, Operator, Seller, ServiceAgreement
 from haicang.parties.roles import OPERATOR_ROLES, SELLER_ROLES, PartyKind, permissions_for
@@ -150,6 +156,15 @@ FACTORIES: dict[type, Callable[[World], Any]] = {
     WebhookDelivery: _delivery,
     ImportJob: _import_job,
     MappingProfile: _mapping_profile,
+    Carrier: lambda w: make_carrier(w.operator),
+    CarrierService: lambda w: make_service(make_carrier(w.operator), warehouses=[_warehouse(w)]),
+    RateCard: lambda w: make_card(make_service(make_carrier(w.operator), warehouses=[_warehouse(w)])),
+    InboundShipment: lambda w: make_submitted_shipment(w.seller, _warehouse(w)),
+    LandedCostAverage: lambda w: make_landed_average(w.seller, _warehouse(w)),
+    ChannelAccount: lambda w: make_channel_account(w.seller),
+    ChannelSkuMap: lambda w: make_sku_map(make_channel_account(w.seller)),
+    ReceivingScan: lambda w: make_receiving_scan(w.seller, _warehouse(w)),
+    Discrepancy: lambda w: make_discrepancy(w.seller, _warehouse(w)),
 }
 
 
@@ -253,7 +268,8 @@ def test_every_scoped_api_route_hides_other_parties_objects_and_checks_roles():
 
 
 def _permission(route: Route, method: str) -> str:
-    return f"{route.view.resource}:{'read' if method in {'GET', 'HEAD', 'OPTIONS'} else 'write'}"
+    reads = {"GET", "HEAD", "OPTIONS", *getattr(route.view, "read_methods", ())}  # e.g. POST of a quote
+    return f"{route.view.resource}:{'read' if method in reads else 'write'}"
 
 
 def _lacks(member: Membership, route: Route, method: str) -> bool:

@@ -1,4 +1,5 @@
-"""``haicang import KIND FILE --seller CODE [--profile NAME] [--yes]``: an import run in this process.
+"""``haicang import KIND FILE --seller CODE [--profile NAME] [--option NAME=VALUE] [--yes]``: an import run
+in this process.
 
 The same steps as an upload in the UI — the file is stored as an import, every row validated, then (after
 ``--yes`` or a yes at the prompt) applied all or nothing — with a progress bar on stderr. Any problem: a table
@@ -93,6 +94,13 @@ class Command(BaseCommand):
         party.add_argument("--operator", help="the importing operator's code")
         parser.add_argument("--profile", help="the partner name of a mapping profile of this kind")
         parser.add_argument(
+            "--option",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="a value of the kind for the whole file, e.g. --option shipment=ASN-2026-000001 (repeatable)",
+        )
+        parser.add_argument(
             "--format", choices=["csv", "xlsx"], help="default: from the file's name or content"
         )
         parser.add_argument("--yes", action="store_true", help="apply without asking once the file is good")
@@ -118,6 +126,12 @@ class Command(BaseCommand):
             ).first()
             if profile is None:
                 raise CommandError(f"{owner.code} has no {kind} profile named {options['profile']!r}")
+        given: dict[str, str] = {}
+        for pair in options["option"]:
+            name, sep, value = pair.partition("=")
+            if not sep or not name.strip():
+                raise CommandError(f"write an option as NAME=VALUE, not {pair!r}")
+            given[name.strip()] = value.strip()
         actor = Actor.system("import")
         try:
             job = services.import_job_create(
@@ -128,6 +142,7 @@ class Command(BaseCommand):
                 filename=path.name,
                 file_format=options["format"],
                 profile=profile,
+                options=given,
                 enqueue=False,
             )
             job = self._step(import_job_validate_run, job, "checking")
@@ -188,3 +203,6 @@ class Command(BaseCommand):
             for column in importer.columns:
                 flag = " (required)" if column.required else ""
                 self.stdout.write(f"  {column.name}{flag}  {column.description}")
+            for option in importer.options:
+                flag = " (required)" if option.required else ""
+                self.stdout.write(f"  --option {option.name}=…{flag}  {option.description}")

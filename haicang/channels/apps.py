@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+
+def _seller_with_orders(user: Any, request: HttpRequest | None) -> bool:
+    """Channel accounts are a seller's: the entry shows to a seller's member who may read orders."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    from haicang.parties.access import scope_for_request, scope_for_user
+
+    scope = scope_for_request(request) if request is not None else scope_for_user(user)
+    return scope.seller_id is not None and scope.can("orders:read")
+
+
+class ChannelsConfig(AppConfig):
+    name = "haicang.channels"
+    label = "channels"
+    verbose_name = _("Sales channels")
+
+    def ready(self) -> None:
+        from haicang.channels import scoping_rules  # noqa: F401 - registers the scoping rules
+        from haicang.channels.importer import CHANNEL_SKU_MAP_IMPORTER
+        from haicang.exchange.registry import importers
+        from haicang.web.navigation import NavEntry, RequestVisibility, navigation
+
+        navigation.register(
+            NavEntry(
+                key="channels",
+                label=_("Channels"),
+                url_name="channels:account-list",
+                order=25,
+                visible_to=RequestVisibility(_seller_with_orders, name="seller_with_orders_read"),
+            )
+        )
+        importers.register(CHANNEL_SKU_MAP_IMPORTER)  # the `channel_sku_map` import kind (docs/exchange.md)

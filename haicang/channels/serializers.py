@@ -1,0 +1,87 @@
+"""API representations of channel accounts and SKU maps. Credentials and webhook secrets are write-only: the
+API never answers them, only which credential names are set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from haicang.channels.models import PLATFORM_CHOICES, AccountStatus, ChannelAccount, ChannelSkuMap
+from haicang.channels.services import channel_account_credentials
+
+
+class ChannelAccountSerializer(serializers.ModelSerializer[ChannelAccount]):
+    status = serializers.ChoiceField(choices=AccountStatus.choices, read_only=True)
+    has_credentials = serializers.BooleanField(read_only=True)
+    credential_names = serializers.SerializerMethodField()
+    has_webhook_secret = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ChannelAccount
+        fields = [
+            "id",
+            "seller",
+            "platform",
+            "name",
+            "external_shop_id",
+            "region",
+            "currency",
+            "status",
+            "has_credentials",
+            "credential_names",
+            "has_webhook_secret",
+            "credentials_updated_at",
+            "disabled_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_credential_names(self, obj: ChannelAccount) -> list[str]:
+        return sorted(channel_account_credentials(obj))
+
+
+class ChannelAccountWriteSerializer(serializers.Serializer[Any]):
+    platform = serializers.ChoiceField(choices=PLATFORM_CHOICES, required=False)
+    name = serializers.CharField(max_length=100, required=False)
+    currency = serializers.CharField(max_length=3, required=False)
+    external_shop_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    credentials = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        write_only=True,
+        help_text="The platform's credentials by name (write-only; {} removes them).",
+    )
+    webhook_secret = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="The secret the platform signs webhooks with (write-only; empty removes it).",
+    )
+
+
+class ChannelSkuMapSerializer(serializers.ModelSerializer[ChannelSkuMap]):
+    account = serializers.UUIDField(source="account_id", read_only=True)
+    sku = serializers.UUIDField(source="sku_id", read_only=True)
+    sku_code = serializers.CharField(source="sku.code", read_only=True)
+    sku_is_kit = serializers.BooleanField(source="sku.is_kit", read_only=True)
+
+    class Meta:
+        model = ChannelSkuMap
+        fields = ["id", "account", "channel_sku", "sku", "sku_code", "sku_is_kit", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ChannelSkuMapWriteSerializer(serializers.Serializer[Any]):
+    account = serializers.UUIDField()
+    channel_sku = serializers.CharField(max_length=200)
+    sku = serializers.UUIDField(required=False)
+    sku_code = serializers.CharField(max_length=64, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("sku") and not attrs.get("sku_code"):
+            raise serializers.ValidationError({"sku": "give the SKU's id or its code"})
+        return attrs

@@ -1,0 +1,17 @@
+"""The channels API routes; the project includes them under ``/api/v1/``."""
+
+from rest_framework.routers import DefaultRouter
+
+from haicang.channels.api import ChannelAccountViewSet, ChannelSkuMapViewSet
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False
+    include_root_view = False
+
+
+router = Router()
+router.register("channel-accounts", ChannelAccountViewSet, basename="channel-account")
+router.register("channel-sku-maps", ChannelSkuMapViewSet, basename="channel-sku-map")
+
+urlpatterns = router.urls
