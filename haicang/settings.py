@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "haicang.inventory",
     "haicang.inbound",
     "haicang.channels",
+    "haicang.orders",
     "haicang.integration",
     "haicang.exchange",
     "haicang.web",
@@ -226,6 +227,9 @@ SPECTACULAR_SETTINGS = {
         "InboundStatusEnum": "haicang.inbound.models.ShipmentStatus",
         "TransportModeEnum": "haicang.inbound.models.TransportMode",
         "ImportStatusEnum": "haicang.exchange.models.ImportStatus",
+        "OrderStatusEnum": "haicang.orders.models.OrderStatus",
+        "OrderHoldReasonEnum": "haicang.orders.models.HoldReason",
+        "OrderLineKindEnum": "haicang.orders.models.LineKind",
     },
     # Swagger UI and Redoc from the installed drf-spectacular-sidecar package: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("haicang.inventory.urls")),
     path("api/v1/", include("haicang.inbound.urls")),
     path("api/v1/", include("haicang.channels.urls")),
+    path("api/v1/", include("haicang.orders.urls")),
     path("api/v1/", include("haicang.integration.urls")),
     path("api/v1/", include("haicang.exchange.urls")),
     path("admin/", admin.site.urls),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("network/", include("haicang.network.ui_urls")),
     path("imports/", include("haicang.exchange.ui_urls")),
     path("channels/", include("haicang.channels.ui_urls")),
+    path("orders/", include("haicang.orders.ui_urls")),
     path("integration/", include("haicang.integration.ui_urls")),
     path("", include("haicang.web.urls")),
 ]

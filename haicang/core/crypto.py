@@ -101,6 +101,10 @@ def unseal(sealed: bytes, *, context: bytes, keyring: Keyring | None = None) -> 
     if not separator or len(rest) <= NONCE_BYTES:
         raise UnsealError("not a sealed value")
     key = ring.keys.get(version.decode("ascii", errors="replace"))
+    if key is None and keyring is None:
+        # Another process may have rotated the keys since this one read them (`haicang rotate-keys`).
+        configured_keyring.cache_clear()
+        key = configured_keyring().keys.get(version.decode("ascii", errors="replace"))
     if key is None:
         raise UnsealError(f"no data key of version {version.decode('ascii', errors='replace')!r}")
     nonce, ciphertext = rest[:NONCE_BYTES], rest[NONCE_BYTES:]
@@ -108,3 +112,9 @@ def unseal(sealed: bytes, *, context: bytes, keyring: Keyring | None = None) -> 
         return AESGCM(key).decrypt(nonce, ciphertext, _associated_data(version, context))
     except InvalidTag as exc:
         raise UnsealError("the sealed value was tampered with or belongs to another context") from exc
+
+
+def sealed_version(sealed: bytes) -> str:
+    """The key version a sealed value names (empty when it is not a sealed value)."""
+    version, separator, _rest = bytes(sealed).partition(SEPARATOR)
+    return version.decode("ascii", errors="replace") if separator else ""

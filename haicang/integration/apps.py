@@ -23,3 +23,10 @@ class IntegrationConfig(AppConfig):
             )
         )
         notices.register("integration.disabled-webhooks", disabled_subscription_notices)
+        from haicang.core.sealing import sealed_field_register
+        from haicang.integration.models import WebhookSubscription
+
+        for column in ("secret_sealed", "previous_secret_sealed"):  # haicang rotate-keys re-seals them
+            sealed_field_register(
+                WebhookSubscription, column, context=lambda row: f"webhook-secret:{row.pk}".encode("ascii")
+            )

@@ -31,6 +31,8 @@ from haicang.inventory.models import Balance, CountTask, Move, Reservation
 from haicang.network.models import Carrier, CarrierService, Holiday, Location, RateCard, Warehouse
 from haicang.network.tests.carrier_factories import make_card, make_carrier, make_service
 from haicang.network.tests.factories import make_holiday, make_location
+from haicang.orders.models import Order
+from haicang.orders.tests.factories import make_order
 from haicang.parties.models import ApiKey, Membership, Operator, Seller, ServiceAgreement
 from haicang.parties.roles import OPERATOR_ROLES, SELLER_ROLES, PartyKind, permissions_for
 from haicang.parties.services import api_key_issue
@@ -163,6 +165,7 @@ FACTORIES: dict[type, Callable[[World], Any]] = {
     LandedCostAverage: lambda w: make_landed_average(w.seller, _warehouse(w)),
     ChannelAccount: lambda w: make_channel_account(w.seller),
     ChannelSkuMap: lambda w: make_sku_map(make_channel_account(w.seller)),
+    Order: lambda w: make_order(make_channel_account(w.seller)),
     ReceivingScan: lambda w: make_receiving_scan(w.seller, _warehouse(w)),
     Discrepancy: lambda w: make_discrepancy(w.seller, _warehouse(w)),
 }

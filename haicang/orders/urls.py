@@ -1,0 +1,25 @@
+"""The orders API routes (under ``/api/v1/``) and the channels' order webhooks."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from haicang.orders.api import OrderViewSet
+from haicang.orders.webhooks import shopify_order_webhook
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False
+    include_root_view = False
+
+
+router = Router()
+router.register("orders", OrderViewSet, basename="order")
+
+urlpatterns = [
+    path(
+        "channel-webhooks/shopify/<uuid:account_id>/orders/",
+        shopify_order_webhook,
+        name="orders-shopify-webhook",
+    ),
+    *router.urls,
+]
