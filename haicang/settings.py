@@ -226,6 +226,7 @@ SPECTACULAR_SETTINGS = {
         "CountTaskKindEnum": "haicang.inventory.models.CountTaskKind",
         "InboundStatusEnum": "haicang.inbound.models.ShipmentStatus",
         "TransportModeEnum": "haicang.inbound.models.TransportMode",
+        "StockShareRuleModeEnum": "haicang.channels.models.RuleMode",
         "ImportStatusEnum": "haicang.exchange.models.ImportStatus",
         "OrderStatusEnum": "haicang.orders.models.OrderStatus",
         "OrderHoldReasonEnum": "haicang.orders.models.HoldReason",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
@@ -17,13 +18,18 @@ def _seller_with_orders(user: Any, request: HttpRequest | None) -> bool:
     return scope.seller_id is not None and scope.can("orders:read")
 
 
+def _sealed_context(what: str) -> Callable[[Any], bytes]:
+    """The seal context of a column (``haicang.channels.services`` seals with the same)."""
+    return lambda row: f"channel-account:{row.pk}:{what}".encode("ascii")
+
+
 class ChannelsConfig(AppConfig):
     name = "haicang.channels"
     label = "channels"
     verbose_name = _("Sales channels")
 
     def ready(self) -> None:
-        from haicang.channels import scoping_rules  # noqa: F401 - registers the scoping rules
+        from haicang.channels import events, scoping_rules  # noqa: F401 - registers scoping rules and renderers
         from haicang.channels.importer import CHANNEL_SKU_MAP_IMPORTER
         from haicang.exchange.registry import importers
         from haicang.web.navigation import NavEntry, RequestVisibility, navigation
@@ -38,3 +44,16 @@ class ChannelsConfig(AppConfig):
             )
         )
         importers.register(CHANNEL_SKU_MAP_IMPORTER)  # the `channel_sku_map` import kind (docs/exchange.md)
+        self._register_sealed_fields()
+
+    @staticmethod
+    def _register_sealed_fields() -> None:
+        """The credentials and webhook secrets, for ``haicang rotate-keys`` (haicang.core.sealing)."""
+        from haicang.channels.models import ChannelAccount
+        from haicang.core.sealing import sealed_field_register
+
+        for column, what in (
+            ("credentials_sealed", "credentials"),
+            ("webhook_secret_sealed", "webhook-secret"),
+        ):
+            sealed_field_register(ChannelAccount, column, context=_sealed_context(what))

@@ -22,6 +22,8 @@ class ChannelsErrorCode(StrEnum):
     SKU_OTHER_SELLER = "channels.sku_other_seller"
     SKU_UNKNOWN = "channels.sku_unknown"
     ACCOUNT_UNKNOWN = "channels.account_unknown"
+    WAREHOUSE_INVALID = "channels.warehouse_invalid"
+    SHARE_RULE_INVALID = "channels.share_rule_invalid"
 
 
 class PlatformUnknown(ValidationFailed):
@@ -66,3 +68,11 @@ class SkuUnknown(ValidationFailed):
 
 class AccountUnknown(ValidationFailed):
     code: ClassVar[str] = ChannelsErrorCode.ACCOUNT_UNKNOWN
+
+
+class WarehouseInvalid(ValidationFailed):
+    code: ClassVar[str] = ChannelsErrorCode.WAREHOUSE_INVALID
+
+
+class ShareRuleInvalid(ValidationFailed):
+    code: ClassVar[str] = ChannelsErrorCode.SHARE_RULE_INVALID

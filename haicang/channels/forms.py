@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from haicang.channels.connectors import CONNECTORS
-from haicang.channels.models import PLATFORM_CHOICES
+from haicang.channels.models import PLATFORM_CHOICES, RuleMode
+from haicang.network.models import Warehouse
 
 
 def credential_hint() -> str:
@@ -89,3 +90,36 @@ class ChannelAccountForm(forms.Form):
         if data.get("remove_webhook_secret"):
             changes["webhook_secret"] = ""
         return changes
+
+
+class AccountWarehousesForm(forms.Form):
+    """The warehouses an account sells from, among those of the seller's active agreements."""
+
+    warehouses = forms.ModelMultipleChoiceField(
+        label=_("Sells from the warehouses"),
+        queryset=Warehouse.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["warehouses"]
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            field.queryset = choices
+
+
+class StockShareRuleForm(forms.Form):
+    sku_code = forms.CharField(
+        label=_("SKU"),
+        max_length=64,
+        required=False,
+        help_text=_("Empty: the account's default for every SKU."),
+    )
+    mode = forms.ChoiceField(label=_("Share"), choices=RuleMode.choices)
+    value = forms.CharField(
+        label=_("Percent or quantity"),
+        max_length=20,
+        help_text=_("0 to 100 for a percent; units for a fixed quantity."),
+    )
+    buffer = forms.IntegerField(label=_("Safety buffer (units)"), min_value=0, initial=0, required=False)

@@ -6,6 +6,10 @@
   database, the API, the pages or the audit log.
 * :class:`ChannelSkuMap` — a channel SKU of an account → the seller's SKU (a plain SKU or a kit; the orders
   app explodes kits into their components).
+* :class:`StockShareRule` — how much of the stock an account may sell: per SKU or the account's default, a
+  percent of the pool or a fixed quantity, and a safety buffer (:mod:`haicang.channels.stock_share_rules`).
+* :class:`ChannelStockLevel` — the available-to-sell last computed per account and SKU (``channels.stock-sync``).
+* :class:`StockSyncCursor` — how far the stock sync has read the outbox.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class ChannelAccount(Entity):
     webhook_secret_sealed = models.BinaryField(null=True, blank=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The warehouses whose stock the account sells (docs/channels.md, "Stock sync"); none: it sells nothing.
+    warehouses = models.ManyToManyField("network.Warehouse", blank=True, related_name="+")
 
     class Meta:
         constraints = [
@@ -85,3 +91,78 @@ class ChannelSkuMap(Entity):
 
     def __str__(self) -> str:
         return f"{self.channel_sku} → {self.sku_id}"
+
+
+class RuleMode(models.TextChoices):
+    PERCENT = "percent", _("Percent of the pool")
+    FIXED = "fixed", _("Fixed quantity")
+
+
+class StockShareRule(Entity):
+    """An account's share of a SKU's stock (``sku`` set) or of every SKU without a rule of its own (``sku`` null):
+    ``percent`` of the pool or ``quantity`` units, minus ``buffer`` units held back."""
+
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="share_rules")
+    sku = models.ForeignKey("catalog.Sku", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    mode = models.CharField(max_length=8, choices=RuleMode.choices, default=RuleMode.PERCENT)
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    quantity = models.PositiveIntegerField(null=True, blank=True)
+    buffer = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "sku"], name="stock_share_rule_unique"),
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(sku__isnull=True), name="stock_share_rule_default_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        mode="percent",
+                        percent__isnull=False,
+                        percent__gte=0,
+                        percent__lte=100,
+                        quantity__isnull=True,
+                    )
+                    | Q(mode="fixed", quantity__isnull=False, percent__isnull=True)
+                ),
+                name="stock_share_rule_mode_value",
+            ),
+        ]
+        ordering = ["account", "sku"]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.sku_id or '*'}: {self.mode}"
+
+
+class ChannelStockLevel(Entity):
+    """What ``account`` may sell of ``sku``, as last computed. ``version`` grows with every change (the subject
+    version of its ``channel.stock_changed`` events)."""
+
+    account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="stock_levels")
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")
+    quantity = models.BigIntegerField(default=0)
+    version = models.BigIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "sku"], name="channel_stock_level_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="channel_stock_level_not_negative"),
+        ]
+        ordering = ["account", "sku"]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.sku_id}: {self.quantity}@{self.version}"
+
+
+class StockSyncCursor(models.Model):
+    """The id of the last outbox event the stock sync has read to the end (one row per sync, by name)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_event_id = models.UUIDField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_event_id}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from haicang.catalog.models import Sku
-from haicang.channels.models import ChannelAccount, ChannelSkuMap
+from haicang.channels.models import ChannelAccount, ChannelSkuMap, ChannelStockLevel, StockShareRule
 from haicang.parties.scoping import Scope, scope_queryset
 
 READ = "orders:read"
@@ -32,3 +32,13 @@ def channel_sku_resolve(account: ChannelAccount, channel_sku: str) -> Sku | None
     if mapping is not None:
         return mapping.sku
     return Sku.objects.filter(seller_id=account.seller_id, code=channel_sku).first()
+
+
+def stock_share_rules(scope: Scope) -> QuerySet[StockShareRule]:
+    queryset = StockShareRule.objects.select_related("account", "sku")
+    return scope_queryset(queryset, scope, permission=READ).order_by("account__name", "sku__code")
+
+
+def channel_stock_levels(scope: Scope) -> QuerySet[ChannelStockLevel]:
+    queryset = ChannelStockLevel.objects.select_related("account", "sku")
+    return scope_queryset(queryset, scope, permission=READ).order_by("account__name", "sku__code")

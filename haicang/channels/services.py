@@ -234,6 +234,11 @@ def _set_status(*, actor: Actor, account: ChannelAccount, status: AccountStatus)
     account.save(update_fields=["status", "disabled_at", "updated_at"])
     action = "channel_account.disabled" if status == AccountStatus.DISABLED else "channel_account.enabled"
     audit_record(actor=actor, action=action, subject=account, before=before, after={"status": status})
+    from haicang.channels.stock_sync import (
+        channel_stock_recompute,
+    )  # the stock shares change with the accounts
+
+    channel_stock_recompute(seller_id=account.seller_id)
     return account
 
 

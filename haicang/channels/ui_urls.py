@@ -11,4 +11,7 @@ urlpatterns = [
     path("new/", views.account_create, name="account-create"),
     path("<uuid:pk>/", views.account_edit, name="account-edit"),
     path("<uuid:pk>/status/", views.account_status, name="account-status"),
+    path("<uuid:pk>/warehouses/", views.account_warehouses, name="account-warehouses"),
+    path("<uuid:pk>/share-rules/", views.share_rule_set, name="share-rule-set"),
+    path("<uuid:pk>/share-rules/<uuid:rule_id>/delete/", views.share_rule_delete, name="share-rule-delete"),
 ]

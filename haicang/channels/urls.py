@@ -2,7 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
-from haicang.channels.api import ChannelAccountViewSet, ChannelSkuMapViewSet
+from haicang.channels.api import (
+    ChannelAccountViewSet,
+    ChannelSkuMapViewSet,
+    ChannelStockLevelViewSet,
+    StockShareRuleViewSet,
+)
 
 
 class Router(DefaultRouter):
@@ -13,5 +18,7 @@ class Router(DefaultRouter):
 router = Router()
 router.register("channel-accounts", ChannelAccountViewSet, basename="channel-account")
 router.register("channel-sku-maps", ChannelSkuMapViewSet, basename="channel-sku-map")
+router.register("stock-share-rules", StockShareRuleViewSet, basename="stock-share-rule")
+router.register("channel-stock", ChannelStockLevelViewSet, basename="channel-stock-level")
 
 urlpatterns = router.urls

@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from haicang.channels import selectors, services
-from haicang.channels.forms import ChannelAccountForm
+from haicang.catalog.models import Sku
+from haicang.channels import selectors, services, stock_sync
+from haicang.channels.forms import AccountWarehousesForm, ChannelAccountForm, StockShareRuleForm
 from haicang.channels.labels import error_message
-from haicang.channels.models import AccountStatus, ChannelAccount
+from haicang.channels.models import AccountStatus, ChannelAccount, StockShareRule
 from haicang.channels.selectors import READ, WRITE
 from haicang.core.actors import Actor
 from haicang.core.errors import DomainError
@@ -108,8 +109,125 @@ def account_edit(request: HttpRequest, pk: Any) -> HttpResponse:
         "account": account,
         "can_write": can_write,
         "credential_names": sorted(services.channel_account_credentials(account)),
+        **_stock_context(scope, account),
     }
     return render(request, "channels/account_form.html", context, status=400 if form.is_bound else 200)
+
+
+STOCK_ROWS = 200
+
+
+def _stock_context(
+    scope: Scope,
+    account: ChannelAccount,
+    *,
+    warehouses_form: AccountWarehousesForm | None = None,
+    rule_form: StockShareRuleForm | None = None,
+) -> dict[str, Any]:
+    """The account page's stock sync part: its warehouses, its sharing rules and what it may sell per SKU."""
+    levels = selectors.channel_stock_levels(scope).filter(account=account)
+    return {
+        "warehouses": account.warehouses.order_by("code"),
+        "warehouses_form": warehouses_form
+        or AccountWarehousesForm(
+            initial={"warehouses": list(account.warehouses.all())},
+            choices=stock_sync.seller_warehouses(account.seller_id),
+        ),
+        "share_rules": selectors.stock_share_rules(scope).filter(account=account),
+        "rule_form": rule_form or StockShareRuleForm(initial={"mode": "percent", "buffer": 0}),
+        "stock_levels": levels[:STOCK_ROWS],
+        "stock_level_count": levels.count(),
+        "stock_rows": STOCK_ROWS,
+    }
+
+
+def _render_account(
+    request: HttpRequest, scope: Scope, account: ChannelAccount, **forms: Any
+) -> HttpResponse:
+    context = {
+        "form": ChannelAccountForm(
+            initial={
+                "name": account.name,
+                "currency": account.currency,
+                "external_shop_id": account.external_shop_id,
+                "region": account.region,
+            },
+            editing=True,
+        ),
+        "account": account,
+        "can_write": _can_write(scope),
+        "credential_names": sorted(services.channel_account_credentials(account)),
+        **_stock_context(scope, account, **forms),
+    }
+    return render(request, "channels/account_form.html", context, status=400)
+
+
+@scoped_page
+@require_POST
+def account_warehouses(request: HttpRequest, pk: Any) -> HttpResponse:
+    scope = scope_for_request(request)
+    account = _account(scope, pk, permission=WRITE)
+    form = AccountWarehousesForm(request.POST, choices=stock_sync.seller_warehouses(account.seller_id))
+    if form.is_valid():
+        try:
+            stock_sync.channel_account_warehouses_set(
+                actor=Actor.for_user(request.user),
+                account=account,
+                warehouses=list(form.cleaned_data["warehouses"]),
+            )
+        except DomainError as exc:
+            form.add_error(None, str(error_message(exc)))
+        else:
+            messages.success(request, _("Warehouses saved; the channel stock was recomputed."))
+            return redirect("channels:account-edit", pk=account.pk)
+    return _render_account(request, scope, account, warehouses_form=form)
+
+
+@scoped_page
+@require_POST
+def share_rule_set(request: HttpRequest, pk: Any) -> HttpResponse:
+    scope = scope_for_request(request)
+    account = _account(scope, pk, permission=WRITE)
+    form = StockShareRuleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        sku = None
+        if data["sku_code"].strip():
+            sku = Sku.objects.filter(seller_id=account.seller_id, code=data["sku_code"].strip()).first()
+            if sku is None:
+                form.add_error("sku_code", _("You have no SKU with this code."))
+        if not form.errors:
+            fixed = data["mode"] == "fixed"
+            try:
+                stock_sync.stock_share_rule_set(
+                    actor=Actor.for_user(request.user),
+                    account=account,
+                    sku=sku,
+                    mode=data["mode"],
+                    percent=None if fixed else data["value"],
+                    quantity=data["value"] if fixed else None,
+                    buffer=data["buffer"] or 0,
+                )
+            except DomainError as exc:
+                field = {"percent": "value", "quantity": "value", "sku": "sku_code"}.get(
+                    exc.field or "", exc.field
+                )
+                form.add_error(field if field in form.fields else None, str(error_message(exc)))
+            else:
+                messages.success(request, _("Sharing rule saved; the channel stock was recomputed."))
+                return redirect("channels:account-edit", pk=account.pk)
+    return _render_account(request, scope, account, rule_form=form)
+
+
+@scoped_page
+@require_POST
+def share_rule_delete(request: HttpRequest, pk: Any, rule_id: Any) -> HttpResponse:
+    scope = scope_for_request(request)
+    account = _account(scope, pk, permission=WRITE)
+    rule = scoped_get(StockShareRule.objects.filter(account=account), scope, permission=WRITE, pk=rule_id)
+    stock_sync.stock_share_rule_delete(actor=Actor.for_user(request.user), rule=rule)
+    messages.success(request, _("Sharing rule removed."))
+    return redirect("channels:account-edit", pk=account.pk)
 
 
 @scoped_page

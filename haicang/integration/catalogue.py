@@ -142,6 +142,7 @@ def event_types() -> list[EventType]:
 
 
 STOCK_AVAILABLE_CHANGED = "stock.available_changed"
+CHANNEL_STOCK_CHANGED = "channel.stock_changed"
 WEBHOOK_TEST = "webhook.test"
 
 for _event in (
@@ -188,6 +189,27 @@ for _event in (
             "available": 118,
             "sellable": 130,
             "reserved": 12,
+        },
+    ),
+    EventType(
+        name=CHANNEL_STOCK_CHANGED,
+        schema_version=1,
+        subject_type="channels.stock_level",
+        description="The quantity a channel account may sell of one SKU changed (its share of the available stock).",
+        data_schema=_object(
+            ["account", "sku", "quantity"],
+            account=_object(
+                ["id", "platform"], id=_UUID, name={"type": "string"}, platform={"type": "string"}
+            ),
+            sku=_REF,
+            quantity=_COUNT,
+            computed_at=_TIME,
+        ),
+        example={
+            "account": {"id": "01936f2e-7a40-7c1e-9a3b-00000000c0a1", "name": "Temu US", "platform": "temu"},
+            "sku": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0001", "code": "TEA-GRN-100"},
+            "quantity": 55,
+            "computed_at": "2026-03-02T15:04:06Z",
         },
     ),
     EventType(

@@ -24,6 +24,9 @@ EVENT_DESCRIPTIONS: dict[str, StrOrPromise] = {
     "stock.available_changed": _(
         "Available-to-sell (sellable on hand minus reserved) of one SKU at one warehouse changed."
     ),
+    "channel.stock_changed": _(
+        "The quantity a channel account may sell of one SKU changed (its share of the available stock)."
+    ),
     "fulfillment_request.changed": _(
         "A fulfillment request sent to an operator was created or changed status."
     ),

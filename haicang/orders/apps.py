@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
@@ -16,10 +15,6 @@ def _seller_with_orders(user: Any, request: HttpRequest | None) -> bool:
 
     scope = scope_for_request(request) if request is not None else scope_for_user(user)
     return scope.seller_id is not None and scope.can("orders:read")
-
-
-def _channel_context(what: str) -> Callable[[Any], bytes]:
-    return lambda row: f"channel-account:{row.pk}:{what}".encode("ascii")
 
 
 class OrdersConfig(AppConfig):
@@ -44,20 +39,15 @@ class OrdersConfig(AppConfig):
         )
         importers.register(ORDERS_IMPORTER)  # the `orders` import kind (docs/orders.md)
         self._register_sealed_fields()
+        from haicang.orders.fulfilment_app import fulfilment_ready
+
+        fulfilment_ready()  # fulfillment requests: scoping, event renderer, sealed columns, navigation
 
     @staticmethod
     def _register_sealed_fields() -> None:
-        from haicang.channels.models import ChannelAccount
         from haicang.core.sealing import sealed_field_register
         from haicang.orders.contact import SEALED_COLUMNS, column_context
         from haicang.orders.models import Order
 
         for column in SEALED_COLUMNS.values():  # haicang rotate-keys re-seals them
             sealed_field_register(Order, column, context=column_context(column))
-        # The channel accounts' credentials and webhook secrets (haicang.channels.services seals them with these
-        # contexts). Registered here until ChannelsConfig.ready() registers its own columns.
-        for column, what in (
-            ("credentials_sealed", "credentials"),
-            ("webhook_secret_sealed", "webhook-secret"),
-        ):
-            sealed_field_register(ChannelAccount, column, context=_channel_context(what))

@@ -14,6 +14,8 @@ class OrdersErrorCode(StrEnum):
     ACCOUNT_DISABLED = "orders.account_disabled"
     ACCOUNT_UNKNOWN = "orders.account_unknown"
     WEBHOOK_REJECTED = "orders.webhook_rejected"
+    ON_HOLD = "orders.on_hold"
+    NOT_ROUTABLE = "orders.not_routable"
 
 
 class OrderInputInvalid(ValidationFailed):
@@ -36,3 +38,17 @@ class AccountDisabled(Conflict):
 class AccountUnknown(ValidationFailed):
     code: ClassVar[str] = OrdersErrorCode.ACCOUNT_UNKNOWN
     title = "No such channel account"
+
+
+class OrderOnHold(Conflict):
+    """Routing refused: the order has an open hold (holds block release and reservation)."""
+
+    code: ClassVar[str] = OrdersErrorCode.ON_HOLD
+    title = "The order is on hold"
+
+
+class OrderNotRoutable(Conflict):
+    """Routing refused: the order is not waiting to ship (cancelled, shipped, delivered, pending payment…)."""
+
+    code: ClassVar[str] = OrdersErrorCode.NOT_ROUTABLE
+    title = "The order cannot be routed"

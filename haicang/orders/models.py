@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haicang.channels.models import PLATFORM_CHOICES
 from haicang.core.fields import MoneyField
@@ -38,6 +39,14 @@ class HoldReason(models.TextChoices):
     PHONE_INVALID = "phone_invalid", _("Phone number invalid")
     PLATFORM_HOLD = "platform_hold", _("Held by the platform")
     ADDRESS_CHANGE_PENDING = "address_change_pending", _("Buyer is changing the address")
+
+
+class AllocationStatus(models.TextChoices):
+    """Where the order's stock stands (routing's own status; ``status`` stays the channel's)."""
+
+    UNALLOCATED = "unallocated", _("Not routed")
+    ALLOCATED = "allocated", pgettext_lazy("order stock", "Allocated")
+    BACKORDERED = "backordered", _("Backordered")
 
 
 class LineKind(models.TextChoices):
@@ -86,6 +95,10 @@ class Order(Entity):
     email_index = models.CharField(max_length=64, blank=True, db_index=True)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
+    # Routing (haicang.orders.routing): allocated when every line holds its stock, backordered when it waits.
+    allocation_status = models.CharField(
+        max_length=12, choices=AllocationStatus.choices, default=AllocationStatus.UNALLOCATED
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -96,6 +109,7 @@ class Order(Entity):
         indexes = [
             models.Index(fields=["seller", "-placed_at"], name="order_seller_placed_idx"),
             models.Index(fields=["seller", "status"], name="order_seller_status_idx"),
+            models.Index(fields=["allocation_status", "placed_at"], name="order_allocation_idx"),
         ]
         ordering = ["-placed_at"]
 
@@ -187,3 +201,48 @@ class OrderHold(Entity):
     @property
     def is_open(self) -> bool:
         return self.released_at is None
+
+
+# --- routing and allocation (haicang.orders.routing) ----------------------------------------------------------
+class OrderSettings(Entity):
+    """A seller's order-handling choices. ``allow_split``: routing may ship an order from several warehouses
+    (one parcel each) when no single warehouse has everything; off by default (one parcel per order)."""
+
+    seller = models.OneToOneField("parties.Seller", on_delete=models.CASCADE, related_name="+")
+    allow_split = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"order settings of {self.seller_id}"
+
+
+class RoutingOutcome(models.TextChoices):
+    SINGLE = "single", _("One warehouse")
+    SPLIT = "split", _("Split")
+    BACKORDER = "backorder", _("Backordered")
+
+
+class RoutingDecision(Entity):
+    """One routing of an order: the warehouses chosen (with the units each reserves) and, per candidate
+    warehouse, why (``candidates``: code, chosen, in stock, cost, days, text — "LAX1: 12 in stock, USD 4.10,
+    3 days"). Never personal data."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="routing_decisions")
+    outcome = models.CharField(max_length=10, choices=RoutingOutcome.choices)
+    warehouses = models.ManyToManyField("network.Warehouse", related_name="+", blank=True)
+    allocations = models.JSONField(default=list, blank=True)  # [{"warehouse": code, "lines": [[sku, qty]]}]
+    candidates = models.JSONField(default=list, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    promise_days = models.IntegerField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+    actor = models.CharField(max_length=200, blank=True)  # the actor's label (user, API key or job)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["order", "-created_at"], name="routing_decision_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.outcome}"
+
+
+from haicang.orders import models_fulfilment  # noqa: E402, F401 - fulfillment requests (their own module)

@@ -40,6 +40,7 @@ class OrderListSerializer(serializers.ModelSerializer[Order]):
             "ship_city",
             "ship_region",
             "on_hold",
+            "allocation_status",
             "version",
             "created_at",
             "updated_at",
@@ -120,6 +121,7 @@ class OrderDetailSerializer(OrderListSerializer):
     lines = OrderLineSerializer(many=True, read_only=True)
     holds = OrderHoldSerializer(many=True, read_only=True)
     history = OrderHistorySerializer(many=True, read_only=True)
+    routing = serializers.SerializerMethodField()
 
     class Meta(OrderListSerializer.Meta):
         fields = [
@@ -136,8 +138,15 @@ class OrderDetailSerializer(OrderListSerializer):
             "lines",
             "holds",
             "history",
+            "routing",
         ]
         read_only_fields = fields
+
+    def get_routing(self, order: Order) -> dict[str, Any] | None:
+        """The latest routing decision (haicang.orders.routing_api), ``None`` before the first."""
+        from haicang.orders.routing_api import routing_representation
+
+        return routing_representation(order)
 
     def _personal(self, order: Order) -> dict[str, Any]:
         contact: Contact | None = self.context.get("contact")

@@ -46,7 +46,6 @@ from haicang.orders.models import (
 
 SUBJECT_TYPE = "orders.order"
 ORDER_CREATED, ORDER_CHANGED, ORDER_CANCELLED = "order.created", "order.changed", "order.cancelled"
-DEMAND_TYPE = "order_line"  # Reservation.demand_type of an order line's stock (demand_ref: the line's id)
 
 
 class Outcome:
@@ -397,21 +396,30 @@ def order_ingest(
     """Create or update the order ``normalised`` describes, for ``account``. See the module's docstring."""
     _account_check(account, normalised)
     with transaction.atomic():
-        plan = _plan(account, normalised)
-        existing = (
-            Order.objects.select_for_update()
-            .filter(account=account, external_id=normalised.external_id)
-            .first()
-        )
-        if existing is None:
-            try:
-                with transaction.atomic():  # a savepoint: a concurrent first delivery may win the insert
-                    return Ingested(_create(actor, account, normalised, plan, source), Outcome.CREATED)
-            except IntegrityError:
-                existing = Order.objects.select_for_update().get(
-                    account=account, external_id=normalised.external_id
-                )
-        return _update(actor, existing, normalised, plan, source)
+        result = _ingest(actor, account, normalised, source)
+        if result.outcome in (Outcome.CREATED, Outcome.CHANGED):
+            # Route in the same transaction: the order is stored with its stock reserved, or backordered
+            # (skipped while on hold). docs/orders.md, "Routing".
+            from haicang.orders.routing import order_route_after_ingest
+
+            order_route_after_ingest(actor=actor, order=result.order)
+        return result
+
+
+def _ingest(actor: Actor, account: ChannelAccount, normalised: NormalisedOrder, source: str) -> Ingested:
+    plan = _plan(account, normalised)
+    existing = (
+        Order.objects.select_for_update().filter(account=account, external_id=normalised.external_id).first()
+    )
+    if existing is None:
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent first delivery may win the insert
+                return Ingested(_create(actor, account, normalised, plan, source), Outcome.CREATED)
+        except IntegrityError:
+            existing = Order.objects.select_for_update().get(
+                account=account, external_id=normalised.external_id
+            )
+    return _update(actor, existing, normalised, plan, source)
 
 
 def _create(

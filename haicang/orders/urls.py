@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from haicang.orders.api import OrderViewSet
+from haicang.orders.routing_api import OrderRouteViewSet
 from haicang.orders.webhooks import shopify_order_webhook
 
 
@@ -21,5 +22,6 @@ urlpatterns = [
         shopify_order_webhook,
         name="orders-shopify-webhook",
     ),
+    path("orders/<pk>/route/", OrderRouteViewSet.as_view({"post": "route"}), name="order-route"),
     *router.urls,
 ]

@@ -20,6 +20,7 @@ from haicang.channels.models import ChannelAccount
 from haicang.orders import selectors
 from haicang.orders.contact import contact_masked
 from haicang.orders.models import HoldReason, LineKind, Order, OrderStatus
+from haicang.orders.routing import routing_decision_latest
 from haicang.orders.selectors import PII, READ
 from haicang.orders.services import order_contact_read
 from haicang.parties.access import scope_for_request
@@ -105,5 +106,6 @@ def order_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         "contact": contact,
         "masked": contact_masked(order),
         "can_see_contact": can_see_contact,
+        "routing": routing_decision_latest(order),
     }
     return render(request, "orders/order_detail.html", context)

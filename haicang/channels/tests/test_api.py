@@ -9,7 +9,7 @@ from haicang.catalog.tests.factories import make_sku
 from haicang.channels.models import ChannelAccount
 from haicang.channels.services import channel_account_credentials
 from haicang.channels.tests.factories import make_channel_account
-from haicang.parties.tests.factories import make_agreement, make_member, make_operator, make_seller
+from haicang.parties.tests.factories import SYSTEM, make_agreement, make_member, make_operator, make_seller
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,52 @@ def test_sku_maps_by_id_or_code_and_only_to_the_accounts_seller():
     assert response.status_code == 400 and response.json()["code"] == "channels.account_unknown"
     mapping_id = listed["results"][0]["id"]
     assert client.delete(f"/api/v1/channel-sku-maps/{mapping_id}/").status_code == 204
+
+
+def test_stock_share_rules_and_channel_stock_through_the_api():
+    from haicang.channels.models import ChannelStockLevel
+    from haicang.inventory.services import stock_receive
+    from haicang.inventory.tests.factories import make_stock_world
+
+    # given a seller with 10 units in the warehouse of its agreement and two accounts
+    seller, operator = make_seller(), make_operator()
+    agreement = make_agreement(seller, operator)
+    warehouse = agreement.warehouses.get()
+    stock = make_stock_world(seller=seller, warehouse=warehouse)
+    stock_receive(actor=SYSTEM, owner=seller, sku=stock.sku, location=stock.pick, quantity=10)
+    client = _client(make_member(seller, "order_manager"))
+    first = make_channel_account(seller, name="A")
+    second = make_channel_account(seller, name="B")
+    # when both are given the warehouse (by code and by id) and A a fixed 7 for the SKU
+    for account, ref in ((first, warehouse.code), (second, str(warehouse.pk))):
+        answer = client.patch(f"/api/v1/channel-accounts/{account.pk}/", {"warehouses": [ref]}, format="json")
+        assert answer.status_code == 200, answer.content
+        assert answer.json()["warehouses"] == [{"id": str(warehouse.pk), "code": warehouse.code}]
+    body = {"account": str(first.pk), "sku_code": stock.sku.code, "mode": "fixed", "quantity": 7, "buffer": 1}
+    created = client.post("/api/v1/stock-share-rules/", body, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["quantity"] == 7 and created.json()["sku_code"] == stock.sku.code
+    # then the channel stock lists A 6 (7 − 1) and B the 3 left
+    listing = client.get("/api/v1/channel-stock/", {"sku_code": stock.sku.code}).json()
+    rows = {row["account_name"]: row for row in listing["results"]}
+    assert {name: row["quantity"] for name, row in rows.items()} == {"A": 6, "B": 3}
+    assert rows["A"]["version"] >= 1 and rows["A"]["updated"]
+    assert client.get("/api/v1/channel-stock/", {"account": str(second.pk)}).json()["count"] == 1
+    # bad values answer problems with stable codes
+    bad = client.post(
+        "/api/v1/stock-share-rules/",
+        {"account": str(first.pk), "mode": "percent", "percent": "150"},
+        format="json",
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "channels.share_rule_invalid"
+    foreign = client.patch(f"/api/v1/channel-accounts/{first.pk}/", {"warehouses": ["NOPE"]}, format="json")
+    assert foreign.status_code == 400 and foreign.json()["code"] == "channels.warehouse_invalid"
+    # another seller sees none of it
+    other = _client(make_member(make_seller(), "owner"))
+    assert other.get("/api/v1/channel-stock/").json()["count"] == 0
+    level = ChannelStockLevel.objects.filter(account=first).get()
+    assert other.get(f"/api/v1/channel-stock/{level.pk}/").status_code == 404
+    # removing the rule gives the SKU back to the equal split
+    rule_id = created.json()["id"]
+    assert client.delete(f"/api/v1/stock-share-rules/{rule_id}/").status_code == 204
+    assert sorted(ChannelStockLevel.objects.values_list("quantity", flat=True)) == [5, 5]

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from haicang.catalog.models import Product, Sku
 from haicang.catalog.tests.factories import make_product, make_sku
-from haicang.channels.models import ChannelAccount, ChannelSkuMap
+from haicang.channels.models import ChannelAccount, ChannelSkuMap, ChannelStockLevel, StockShareRule
 from haicang.channels.tests.factories import make_channel_account, make_sku_map
 from haicang.exchange.models import ImportJob, MappingProfile
 from haicang.inbound.models import Discrepancy, InboundShipment, LandedCostAverage, ReceivingScan
@@ -32,7 +32,9 @@ from haicang.network.models import Carrier, CarrierService, Holiday, Location, R
 from haicang.network.tests.carrier_factories import make_card, make_carrier, make_service
 from haicang.network.tests.factories import make_holiday, make_location
 from haicang.orders.models import Order
+from haicang.orders.models_fulfilment import FulfillmentRequest
 from haicang.orders.tests.factories import make_order
+from haicang.orders.tests.fulfilment_factories import make_fulfilment_request
 from haicang.parties.models import ApiKey, Membership, Operator, Seller, ServiceAgreement
 from haicang.parties.roles import OPERATOR_ROLES, SELLER_ROLES, PartyKind, permissions_for
 from haicang.parties.services import api_key_issue
@@ -75,6 +77,23 @@ def _stocked(w: World) -> Any:
     virtual_locations_ensure(actor=SYSTEM)
     sku, where = make_sku(w.seller), make_location(_warehouse(w))
     return sku, where, stock_receive(actor=SYSTEM, owner=w.seller, sku=sku, location=where, quantity=5)
+
+
+def _channel_stock_level(w: World) -> Any:
+    from haicang.channels.stock_sync import channel_account_warehouses_set
+
+    sku, _where, _moves = _stocked(w)
+    account = make_channel_account(w.seller)
+    channel_account_warehouses_set(actor=SYSTEM, account=account, warehouses=[_warehouse(w)])
+    return ChannelStockLevel.objects.get(account=account, sku=sku)
+
+
+def _share_rule(w: World) -> Any:
+    from haicang.channels.stock_sync import stock_share_rule_set
+
+    return stock_share_rule_set(
+        actor=SYSTEM, account=make_channel_account(w.seller), mode="fixed", quantity=3
+    )
 
 
 def _reservation(w: World) -> Any:
@@ -165,7 +184,10 @@ FACTORIES: dict[type, Callable[[World], Any]] = {
     LandedCostAverage: lambda w: make_landed_average(w.seller, _warehouse(w)),
     ChannelAccount: lambda w: make_channel_account(w.seller),
     ChannelSkuMap: lambda w: make_sku_map(make_channel_account(w.seller)),
+    StockShareRule: _share_rule,
+    ChannelStockLevel: _channel_stock_level,
     Order: lambda w: make_order(make_channel_account(w.seller)),
+    FulfillmentRequest: lambda w: make_fulfilment_request(w.seller, _warehouse(w)),
     ReceivingScan: lambda w: make_receiving_scan(w.seller, _warehouse(w)),
     Discrepancy: lambda w: make_discrepancy(w.seller, _warehouse(w)),
 }

@@ -1,0 +1,418 @@
+"""Routing and allocation: choose the warehouse(s) an order ships from, reserve its stock, or backorder it.
+
+:func:`order_route` gathers what the pure rules (:mod:`haicang.orders.routing_rules`) need — the candidate
+warehouses (active, serving the ship-to country, covered by an **active agreement** of the seller in force
+today), their available stock per SKU (``StockCounter``: sellable − reserved), the cheapest quote of each
+warehouse's carrier services for the estimated parcel (``network.carrier_selectors.rate_quotes``) and the days
+it would take (the agreement's SLA on the warehouse's working calendar, plus the quote's transit days) — and
+the delivery promise (``deliver_by``, else a fast service level). It then reserves through the ledger
+(``inventory.services.stock_reserve``, demand type ``order``, demand ref the order's id, **one call per
+warehouse with all its lines**), links each line to its reservation, and stores a :class:`RoutingDecision`
+with a reason per candidate. The order's ``allocation_status`` becomes ``allocated`` or ``backordered``.
+
+- **Holds block it**: an order with an open hold is not routed (``orders.on_hold`` from the API; the automatic
+  paths skip it). Only ``unshipped`` and ``partially_shipped`` orders are routed (``orders.not_routable``).
+- **Races**: when a reservation fails (``stock.insufficient`` — another order took the units between reading
+  the stock and reserving it) the order is routed once more on fresh stock, then backordered.
+- **Automatic**: :func:`order_ingest` routes an order it created or changed in the same transaction
+  (:func:`order_route_after_ingest`); the periodic job ``orders.allocate-backorders``
+  (:func:`backorders_allocate`) re-routes backordered orders oldest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from haicang.core.actors import Actor
+from haicang.core.audit import audit_record
+from haicang.core.errors import DomainError
+from haicang.core.fx import fx_convert
+from haicang.inventory.errors import InsufficientStock
+from haicang.inventory.models import Reservation, ReservationStatus, StockCounter
+from haicang.inventory.services import DemandLine, stock_reserve
+from haicang.network.carrier_selectors import rate_quotes
+from haicang.network.models import Warehouse
+from haicang.network.rates import Destination, Parcel, Quote
+from haicang.network.selectors import warehouse_calendar
+from haicang.orders.errors import OrderNotRoutable, OrderOnHold
+from haicang.orders.models import (
+    AllocationStatus,
+    LineKind,
+    Order,
+    OrderLine,
+    OrderSettings,
+    OrderStatus,
+    RoutingDecision,
+)
+from haicang.orders.routing_rules import Candidate, Outcome, Plan, promise_days, route_plan
+
+DEMAND_TYPE = "order"  # Reservation.demand_type of an order's stock; demand_ref: the order's id
+ROUTABLE = frozenset({OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED})
+DEFAULT_UNIT_WEIGHT_G = 500  # a SKU without a weight counts this much in the parcel estimate
+DEFAULT_SIDE_MM = 100  # and a missing dimension this long
+RESIDENTIAL = True  # the ship-to is taken to be a home (residential surcharges apply): B2C orders
+
+
+class RouteOutcome:
+    ALLOCATED = "allocated"
+    BACKORDERED = "backordered"
+    HELD = "held"
+    NOT_ROUTABLE = "not_routable"
+    NOTHING_TO_ROUTE = "nothing_to_route"  # every line already holds its stock
+
+
+@dataclass(frozen=True)
+class Routed:
+    order: Order
+    outcome: str  # RouteOutcome.*
+    decision: RoutingDecision | None = None
+
+
+# --- settings ----------------------------------------------------------------------------------------------
+def order_settings_of(seller_id: uuid.UUID) -> OrderSettings:
+    """The seller's order settings (defaults when none were saved)."""
+    return OrderSettings.objects.filter(seller_id=seller_id).first() or OrderSettings(seller_id=seller_id)
+
+
+def order_settings_set(*, actor: Actor, seller_id: uuid.UUID, allow_split: bool) -> OrderSettings:
+    """Set whether routing may split an order across warehouses. Audited ``order_settings.changed``."""
+    with transaction.atomic():
+        settings, _ = OrderSettings.objects.select_for_update().get_or_create(seller_id=seller_id)
+        before = {"allow_split": settings.allow_split}
+        settings.allow_split = bool(allow_split)
+        settings.save()
+        audit_record(
+            actor=actor,
+            action="order_settings.changed",
+            subject=settings,
+            before=before,
+            after={"allow_split": settings.allow_split},
+        )
+    return settings
+
+
+# --- what routing reads -------------------------------------------------------------------------------------
+def _lines_to_route(order: Order) -> list[OrderLine]:
+    """Lines that ship units (items and kit components with a SKU) and hold no open reservation yet."""
+    lines = [
+        line
+        for line in order.lines.select_related("sku").order_by("position")
+        if line.sku_id is not None and line.kind != LineKind.KIT and _units(line) > 0
+    ]
+    held = set(
+        Reservation.objects.filter(
+            pk__in=[line.reservation_id for line in lines if line.reservation_id],
+            status=ReservationStatus.OPEN,
+            open_quantity__gt=0,
+        ).values_list("pk", flat=True)
+    )
+    return [line for line in lines if line.reservation_id not in held]
+
+
+def _units(line: OrderLine) -> int:
+    return max(0, line.quantity - (line.shipped_quantity or 0))
+
+
+def candidate_warehouses(order: Order, today: dt.date) -> dict[Warehouse, int]:
+    """The warehouses that may ship ``order`` → the SLA (working hours) of the strictest agreement covering
+    it: active, serving the ship-to country, under an active agreement of the seller in force ``today``."""
+    from haicang.parties.models import ServiceAgreement
+    from haicang.parties.models.agreements import AgreementStatus
+
+    agreements = ServiceAgreement.objects.filter(
+        seller_id=order.seller_id, status=AgreementStatus.ACTIVE, valid_from__lte=today
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    sla: dict[uuid.UUID, int] = {}
+    for warehouse_id, hours in agreements.values_list("warehouses", "sla_ship_within_working_hours"):
+        if warehouse_id is not None:
+            sla[warehouse_id] = min(hours, sla.get(warehouse_id, hours))
+    serving = Warehouse.objects.filter(
+        pk__in=list(sla), is_active=True, markets__country=order.ship_country.upper()
+    ).distinct()
+    return {warehouse: sla[warehouse.pk] for warehouse in serving.order_by("code")}
+
+
+def _available(
+    seller_id: uuid.UUID, sku_ids: Sequence[uuid.UUID], warehouse_ids: Sequence[uuid.UUID]
+) -> dict[tuple[uuid.UUID, uuid.UUID], int]:
+    """Available units (sellable − reserved) per (warehouse, SKU)."""
+    rows = StockCounter.objects.filter(
+        owner_id=seller_id, sku_id__in=sku_ids, warehouse_id__in=warehouse_ids
+    ).values_list("warehouse_id", "sku_id", "sellable", "reserved")
+    return {(w, s): max(0, sellable - reserved) for w, s, sellable, reserved in rows}
+
+
+def parcel_estimate(lines: Sequence[OrderLine]) -> Parcel:
+    """One parcel for ``lines``: the units' weights added up; the longest length and width, the heights stacked
+    (a SKU without a weight counts ``DEFAULT_UNIT_WEIGHT_G``, a missing side ``DEFAULT_SIDE_MM``)."""
+    weight = length = width = height = 0
+    for line in lines:
+        sku, units = line.sku, _units(line)
+        if sku is None:
+            continue
+        weight += (sku.weight_g or DEFAULT_UNIT_WEIGHT_G) * units
+        length = max(length, sku.length_mm or DEFAULT_SIDE_MM)
+        width = max(width, sku.width_mm or DEFAULT_SIDE_MM)
+        height += (sku.height_mm or DEFAULT_SIDE_MM) * units
+    return Parcel(
+        weight_g=max(1, weight),
+        length_mm=max(1, length or DEFAULT_SIDE_MM),
+        width_mm=max(1, width or DEFAULT_SIDE_MM),
+        height_mm=max(1, height or DEFAULT_SIDE_MM),
+    )
+
+
+def _handling_days(warehouse: Warehouse, sla_hours: int, now: dt.datetime) -> int:
+    """Whole days until the warehouse ships: the SLA's working hours on its calendar from ``now``."""
+    try:
+        calendar = warehouse_calendar(warehouse)
+        ships_at = calendar.add_working_hours(now, sla_hours)
+        local_today = now.astimezone(ships_at.tzinfo).date()
+        return max(0, (ships_at.date() - local_today).days)
+    except DomainError:  # no working time at all: count 8 working hours a day
+        return math.ceil(sla_hours / 8)
+
+
+def _candidate(
+    order: Order,
+    warehouse: Warehouse,
+    sla_hours: int,
+    available: dict[str, int],
+    lines: Sequence[OrderLine],
+    now: dt.datetime,
+    quote: bool,
+) -> Candidate:
+    """The rules' view of one warehouse; priced only when it has some of the stock (``quote``)."""
+    code = warehouse.code
+    if not quote:
+        return Candidate(code=code, available=available)
+    destination = Destination(
+        country=order.ship_country.upper(), postcode=order.ship_postcode, residential=RESIDENTIAL
+    )
+    answers = rate_quotes(warehouse=warehouse, parcel=parcel_estimate(lines), destination=destination)
+    best = next((a for a in answers if a.serviceable), None)
+    if best is None or not isinstance(best.result, Quote):
+        first = answers[0].result if answers else None
+        note = "no carrier service" if first is None or isinstance(first, Quote) else str(first.reason)
+        return Candidate(code=code, available=available, note=note)
+    total = best.result.total
+    cost: Decimal | None = None
+    try:
+        on = now.date()
+        cost = (
+            total.amount
+            if total.currency == order.currency
+            else fx_convert(money=total, to=order.currency, on=on).amount
+        )
+    except DomainError:
+        cost = None  # cannot compare without a rate: ranked after the priced ones
+    days = None
+    if best.result.transit_days is not None:
+        days = _handling_days(warehouse, sla_hours, now) + best.result.transit_days
+    return Candidate(
+        code=code,
+        available=available,
+        cost=cost,
+        cost_label=f"{total.currency} {total.amount}",
+        days=days,
+        service=best.service.code,
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    plan: Plan
+    warehouses: dict[str, Warehouse]  # code → Warehouse
+    promise: int | None
+
+
+def _plan(order: Order, lines: Sequence[OrderLine], now: dt.datetime) -> _Context:
+    demand: dict[str, int] = defaultdict(int)
+    for line in lines:
+        demand[line.sku.code] += _units(line)  # type: ignore[union-attr]
+    candidates_sla = candidate_warehouses(order, now.date())
+    sku_ids = sorted({line.sku_id for line in lines if line.sku_id is not None}, key=str)
+    stock = _available(order.seller_id, sku_ids, [w.pk for w in candidates_sla])
+    codes = {line.sku_id: line.sku.code for line in lines}  # type: ignore[union-attr]
+    settings = order_settings_of(order.seller_id)
+    candidates = []
+    for warehouse, sla in candidates_sla.items():
+        available = {codes[s]: stock.get((warehouse.pk, s), 0) for s in sku_ids}
+        has_any = any(available[sku] >= qty for sku, qty in demand.items())
+        candidates.append(_candidate(order, warehouse, sla, available, lines, now, quote=has_any))
+    days_left = (order.deliver_by.date() - now.date()).days if order.deliver_by else None
+    promise = promise_days(days_until_deliver_by=days_left, service_level=order.service_level)
+    plan = route_plan(
+        demand=dict(demand), candidates=candidates, promise=promise, allow_split=settings.allow_split
+    )
+    return _Context(plan, {w.code: w for w in candidates_sla}, promise)
+
+
+# --- writing ------------------------------------------------------------------------------------------------
+def _reserve(actor: Actor, order: Order, lines: Sequence[OrderLine], context: _Context) -> None:
+    """Reserve every allocation (one ``stock_reserve`` per warehouse, all its lines) and link the lines."""
+    by_sku: dict[str, list[OrderLine]] = defaultdict(list)
+    for line in lines:
+        by_sku[line.sku.code].append(line)  # type: ignore[union-attr]
+    for allocation in sorted(context.plan.allocations, key=lambda a: a.code):
+        warehouse = context.warehouses[allocation.code]
+        mine = [line for sku, _ in allocation.lines for line in by_sku[sku]]
+        reservations = stock_reserve(
+            actor=actor,
+            owner=order.seller,
+            warehouse=warehouse,
+            lines=[DemandLine(sku=line.sku, quantity=_units(line)) for line in mine if line.sku is not None],
+            demand_type=DEMAND_TYPE,
+            demand_ref=str(order.pk),
+        )
+        held: dict[object, Reservation] = {reservation.sku_id: reservation for reservation in reservations}
+        for line in mine:
+            line.reservation = held[line.sku_id]
+            line.save(update_fields=["reservation", "updated_at"])
+
+
+def _decision(actor: Actor, order: Order, context: _Context, plan: Plan, summary: str) -> RoutingDecision:
+    decision = RoutingDecision.objects.create(
+        order=order,
+        outcome=plan.outcome.value,
+        allocations=[
+            {"warehouse": a.code, "lines": [list(line) for line in a.lines]} for a in plan.allocations
+        ],
+        candidates=[
+            {
+                "warehouse": r.code,
+                "chosen": r.chosen,
+                "in_stock": r.in_stock,
+                "has_all": r.has_all,
+                "cost": r.cost,
+                "days": r.days,
+                "keeps_promise": r.keeps_promise,
+                "text": r.text,
+            }
+            for r in plan.reasons
+        ],
+        summary=summary[:300],
+        promise_days=context.promise,
+        late=plan.late,
+        actor=actor.label[:200],
+    )
+    if plan.allocations:
+        decision.warehouses.set([context.warehouses[a.code] for a in plan.allocations])
+    return decision
+
+
+def _backorder(plan: Plan) -> Plan:
+    """``plan`` turned into a backorder (its reservation lost a race twice)."""
+    from dataclasses import replace
+
+    reasons = tuple(replace(r, chosen=False) for r in plan.reasons)
+    return replace(plan, outcome=Outcome.BACKORDER, allocations=(), chosen=(), reasons=reasons, late=False)
+
+
+def order_route(*, actor: Actor, order: Order, record_backorder: bool = True, strict: bool = True) -> Routed:
+    """Route ``order``: reserve its unreserved lines where the rules say, or backorder it. See the module's
+    docstring. ``strict``: refuse a held or non-routable order with an error (else answer ``held`` /
+    ``not_routable``). ``record_backorder=False``: a backordered order that stays backordered writes nothing
+    (the periodic job's scans)."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("seller").get(pk=order.pk)
+        if order.holds.filter(released_at__isnull=True).exists():
+            if strict:
+                raise OrderOnHold("the order has an open hold: release it first", order=str(order.pk))
+            return Routed(order, RouteOutcome.HELD)
+        if order.status not in ROUTABLE:
+            if strict:
+                raise OrderNotRoutable(f"a {order.status} order is not routed", order=str(order.pk))
+            return Routed(order, RouteOutcome.NOT_ROUTABLE)
+        lines = _lines_to_route(order)
+        if not lines:
+            if (
+                order.allocation_status != AllocationStatus.ALLOCATED
+                and order.lines.exclude(sku=None).exists()
+            ):
+                _status_set(order, AllocationStatus.ALLOCATED)
+            return Routed(order, RouteOutcome.NOTHING_TO_ROUTE)
+        now = timezone.now()
+        context = _plan(order, lines, now)
+        plan, summary = context.plan, context.plan.summary
+        if plan.outcome != Outcome.BACKORDER:
+            for attempt in (1, 2):
+                try:
+                    with transaction.atomic():  # a savepoint: a lost race leaves nothing behind
+                        _reserve(actor, order, lines, context)
+                    break
+                except InsufficientStock:
+                    for line in lines:
+                        line.reservation_id = None
+                    if attempt == 2:
+                        plan = _backorder(context.plan)
+                        summary = "backordered: the stock was taken by other orders meanwhile"
+                        break
+                    context = _plan(order, lines, timezone.now())  # once more, on fresh stock
+                    plan, summary = context.plan, context.plan.summary
+                    if plan.outcome == Outcome.BACKORDER:
+                        break
+        backordered = plan.outcome == Outcome.BACKORDER
+        status = AllocationStatus.BACKORDERED if backordered else AllocationStatus.ALLOCATED
+        if backordered and not record_backorder and order.allocation_status == AllocationStatus.BACKORDERED:
+            return Routed(order, RouteOutcome.BACKORDERED)
+        decision = _decision(actor, order, context, plan, summary)
+        previous = order.allocation_status
+        _status_set(order, status)
+        audit_record(
+            actor=actor,
+            action="order.backordered" if backordered else "order.routed",
+            subject=order,
+            before={"allocation_status": previous},
+            after={
+                "allocation_status": status,
+                "outcome": plan.outcome.value,
+                "warehouses": list(plan.chosen),
+                "decision": str(decision.pk),
+            },
+            summary=summary,
+        )
+        return Routed(order, RouteOutcome.BACKORDERED if backordered else RouteOutcome.ALLOCATED, decision)
+
+
+def _status_set(order: Order, status: str) -> None:
+    order.allocation_status = status
+    Order.objects.filter(pk=order.pk).update(allocation_status=status)
+
+
+def order_route_after_ingest(*, actor: Actor, order: Order) -> Routed:
+    """What ingestion calls for an order it created or changed (same transaction): route it unless it is on
+    hold or not waiting to ship; a backordered order that is still short writes no new decision."""
+    return order_route(actor=actor, order=order, record_backorder=False, strict=False)
+
+
+def backorders_allocate(*, actor: Actor, limit: int = 200) -> dict[str, int]:
+    """Re-route backordered orders, **oldest first** (by placed time), so the first in line gets arriving
+    stock. Each order is its own transaction. Returns the counts per outcome."""
+    ids = list(
+        Order.objects.filter(allocation_status=AllocationStatus.BACKORDERED, status__in=ROUTABLE)
+        .order_by("placed_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for order_id in ids:
+        order = Order.objects.filter(pk=order_id).first()
+        if order is None:
+            continue
+        routed = order_route(actor=actor, order=order, record_backorder=False, strict=False)
+        counts[routed.outcome] += 1
+    return dict(counts)
+
+
+def routing_decision_latest(order: Order) -> RoutingDecision | None:
+    return order.routing_decisions.order_by("-created_at", "-id").first()
