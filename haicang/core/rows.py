@@ -54,3 +54,66 @@ def rows_insert(objects: Sequence[models.Model]) -> None:
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+@cache
+def _cast_types(model: type[models.Model], vendor: str) -> tuple[str, ...]:
+    """The types values are cast to inside ``INSERT … SELECT``, per field of :func:`_columns` (text for character
+    columns, so that a value too long for its column is an error on assignment, never a silent truncation)."""
+    types = (str(f.db_type(connection)) for f in _columns(model, vendor)[1])
+    return tuple("text" if t.startswith(("varchar", "char")) else t for t in types)
+
+
+def rows_insert_if(
+    update_sql: str,
+    update_params: Sequence[Any],
+    objects: Sequence[models.Model],
+    *,
+    returned_into: dict[int, str] | None = None,
+) -> int | None:
+    """Run a guarded ``UPDATE … RETURNING <one integer>`` and, only if it changed a row, INSERT ``objects`` — on
+    PostgreSQL in ONE statement (the UPDATE as the first CTE, each INSERT selecting from it), so the row lock the
+    UPDATE takes is held from that statement to COMMIT and no longer; on SQLite (one writer at a time anyway) as
+    the UPDATE then :func:`rows_insert`. ``returned_into`` maps an index of ``objects`` to the field that takes the
+    returned integer (e.g. an outbox event's subject version). The returned integer, or None (nothing written)."""
+    targets = returned_into or {}
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(update_sql, list(update_params))
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        value = int(row[0])
+        for index, attname in targets.items():
+            setattr(objects[index], attname, value)
+        rows_insert(objects)
+        return value
+    parts = [f"g AS ({update_sql})"]
+    params: list[Any] = list(update_params)
+    selects: list[str] = []
+    for index, obj in enumerate(objects):
+        if obj.pk is None:
+            raise ValueError(f"rows_insert_if needs the primary key of every row set ({obj!r})")
+        target, fields = _columns(type(obj), connection.vendor)
+        expressions = []
+        casts = _cast_types(type(obj), connection.vendor)
+        for field, cast, value in zip(fields, casts, _values(obj, fields), strict=True):
+            if field.attname == targets.get(index):
+                expressions.append("g.returned")
+            else:
+                expressions.append(f"CAST(%s AS {cast})")
+                params.append(value)
+        selects.append(f"INSERT INTO {target} SELECT {', '.join(expressions)} FROM g")  # noqa: S608
+    parts += [f"i{n} AS ({sql})" for n, sql in enumerate(selects)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT returned FROM g", params)  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    value = int(row[0])
+    for index, attname in targets.items():
+        setattr(objects[index], attname, value)
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return value

@@ -178,6 +178,25 @@ def counter_reserve(key: CounterKey, quantity: int) -> int | None:
     )
 
 
+def counter_reserve_writing(
+    key: CounterKey, quantity: int, rows: list[Any], *, version_into: int
+) -> int | None:
+    """:func:`counter_reserve`, and only if it held the units, INSERT ``rows`` — the counter's new version goes
+    into ``rows[version_into].subject_version``. On PostgreSQL one statement (``rows_insert_if``): the counter's
+    row lock is held from that statement to COMMIT, as short as a bare guarded UPDATE's."""
+    from haicang.core.rows import rows_insert_if
+
+    table = connection.ops.quote_name(StockCounter._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET reserved = reserved + %s, version = version + 1 "  # noqa: S608
+        "WHERE owner_id = %s AND sku_id = %s AND warehouse_id = %s AND sellable - reserved >= %s "
+        "RETURNING version AS returned"
+    )
+    return rows_insert_if(
+        sql, [quantity, *map(_uuid, key), quantity], rows, returned_into={version_into: "subject_version"}
+    )
+
+
 def counter_unreserve(key: CounterKey, quantity: int) -> int | None:
     return _counter_update(key, "reserved = reserved - %s", [quantity], "reserved >= %s", [quantity])
 

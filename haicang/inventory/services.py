@@ -17,7 +17,6 @@ from django.db.models import Model, Sum
 from haicang.catalog.models import Sku
 from haicang.core.actors import Actor
 from haicang.core.audit import audit_entry_build, audit_record
-from haicang.core.rows import rows_insert
 from haicang.inventory import locks
 from haicang.inventory.errors import (
     InsufficientStock,
@@ -181,17 +180,7 @@ def stock_reserve(
 
     def reserve() -> list[Reservation]:
         made: list[Reservation] = []
-        rows: list[Model] = []
         for sku_id in sorted(wanted, key=str):  # the lock order
-            version = locks.counter_reserve((owner.pk, sku_id, warehouse.pk), wanted[sku_id])
-            if version is None:
-                raise InsufficientStock(
-                    f"{skus[sku_id].code}: fewer than {wanted[sku_id]} units available at {warehouse.code}",
-                    field="lines",
-                    sku=skus[sku_id].code,
-                    warehouse=warehouse.code,
-                    wanted=wanted[sku_id],
-                )
             reservation = Reservation(
                 owner=owner,
                 sku_id=sku_id,
@@ -201,12 +190,11 @@ def stock_reserve(
                 quantity=wanted[sku_id],
                 open_quantity=wanted[sku_id],
             )
-            made.append(reservation)
-            rows += [
+            rows: list[Model] = [
                 reservation,
                 available_changed_event(
-                    owner.pk, sku_id, warehouse.pk, version=version, operator_id=warehouse.operator_id
-                ),
+                    owner.pk, sku_id, warehouse.pk, version=0, operator_id=warehouse.operator_id
+                ),  # its version is the counter's, set by the statement below
                 audit_entry_build(
                     actor=actor,
                     action="stock.reserved",
@@ -214,7 +202,21 @@ def stock_reserve(
                     after={"sku": skus[sku_id].code, "warehouse": warehouse.code, "quantity": wanted[sku_id]},
                 ),
             ]
-        rows_insert(rows)  # one round trip for every row the reservation writes
+            # the guarded counter update and every row of the reservation in one round trip
+            if (
+                locks.counter_reserve_writing(
+                    (owner.pk, sku_id, warehouse.pk), wanted[sku_id], rows, version_into=1
+                )
+                is None
+            ):
+                raise InsufficientStock(
+                    f"{skus[sku_id].code}: fewer than {wanted[sku_id]} units available at {warehouse.code}",
+                    field="lines",
+                    sku=skus[sku_id].code,
+                    warehouse=warehouse.code,
+                    wanted=wanted[sku_id],
+                )
+            made.append(reservation)
         return made
 
     # One counter row is the only lock a one-SKU reservation takes: it cannot be part of a deadlock.

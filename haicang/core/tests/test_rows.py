@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from haicang.core.actors import Actor
 from haicang.core.audit import audit_entry_build
 from haicang.core.models import AuditEntry
-from haicang.core.rows import rows_insert
+from haicang.core.rows import rows_insert, rows_insert_if
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,3 +49,26 @@ def test_a_row_the_database_refuses_takes_the_others_with_it():
 def test_a_row_without_its_key_is_refused_before_anything_is_sent():
     with pytest.raises(ValueError, match="primary key"):
         rows_insert([Group(name="no key yet")])
+
+
+def test_rows_follow_a_guarded_update_only_when_it_changed_a_row():
+    # given a counter-like row (a group) and two audit entries that take the update's returned value
+    group = Group.objects.create(name="guarded")
+    table = connection.ops.quote_name(Group._meta.db_table)
+    sql = f"UPDATE {table} SET name = name WHERE id = %s AND name = %s RETURNING id AS returned"  # noqa: S608
+
+    # when the guard fails, then nothing is written
+    refused = [_entry(group, "test.refused")]
+    with transaction.atomic():
+        assert rows_insert_if(sql, [group.pk, "other"], refused) is None
+    assert not AuditEntry.objects.filter(action="test.refused").exists()
+
+    # when it holds, then the rows are written and the returned value lands in the named field
+    entries = [_entry(group, "test.held"), _entry(group, "test.held2")]
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        returned = rows_insert_if(sql, [group.pk, "guarded"], entries, returned_into={1: "subject_id"})
+    assert returned == group.pk
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 1 + len(entries))
+    stored = AuditEntry.objects.get(action="test.held2")
+    assert stored.subject_id == str(group.pk)
+    assert AuditEntry.objects.filter(action="test.held").exists()
