@@ -126,8 +126,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests run on a file-backed database so that several threads or processes can share it.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_haicang.sqlite3")}
-elif os.environ.get("HAICANG_PG_SERVER_BINDING") == "1":  # experiment
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth --------------------------------------------------------------------------------------------------
