@@ -47,6 +47,7 @@ from haicang.inventory.count_rules import (
     approval_reasons,
     variance_value,
 )
+from haicang.inventory.count_selectors import is_own_count
 from haicang.inventory.errors import (
     CountAssigneeInvalid,
     CountInvalid,
@@ -454,8 +455,7 @@ def count_task_approve(*, actor: Actor, task: CountTask, note: str = "") -> Coun
 
     def approve() -> CountTask:
         fresh = _hold(task, CountTaskStatus.COUNTED)
-        counters = {fresh.submitted_by, *fresh.lines.values_list("counted_by", flat=True)}
-        if actor.label[:200] in counters:
+        if is_own_count(fresh, actor):
             raise CountSelfApproval(
                 f"you counted or submitted count {fresh.number}: another manager approves its variances"
             )
