@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "haicang.inbound",
     "haicang.channels",
     "haicang.orders",
+    "haicang.fulfillment",
     "haicang.integration",
     "haicang.exchange",
     "haicang.web",

@@ -1,0 +1,2 @@
+"""Warehouse operations: the operator's outbound work — waves, pick lists, packing, labels, shipments, tracking
+(docs/fulfillment.md)."""
