@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("haicang.channels.urls")),
     path("api/v1/", include("haicang.orders.urls")),
     path("api/v1/", include("haicang.orders.fulfilment_urls")),
+    path("api/v1/", include("haicang.fulfillment.urls")),
     path("api/v1/", include("haicang.integration.urls")),
     path("api/v1/", include("haicang.exchange.urls")),
     path("admin/", admin.site.urls),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("channels/", include("haicang.channels.ui_urls")),
     path("orders/", include("haicang.orders.ui_urls")),
     path("fulfillment-requests/", include("haicang.orders.fulfilment_ui_urls")),
+    path("fulfillment/", include("haicang.fulfillment.ui_urls")),
     path("integration/", include("haicang.integration.ui_urls")),
     path("", include("haicang.web.urls")),
 ]

@@ -1,0 +1,5 @@
+"""API routes: tracking (docs/fulfillment.md)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

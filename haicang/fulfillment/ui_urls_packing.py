@@ -1,0 +1,5 @@
+"""Pages: packing (docs/fulfillment.md)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
