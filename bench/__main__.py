@@ -14,6 +14,10 @@ BENCHMARKS = [
     "bench.catalog_import",
     "bench.inventory",
     "bench.integration",
+    "bench.fulfillment_waves",
+]
+PURE_BENCHMARKS = [  # no database: run once, not per database
+    "bench.fulfillment_paths",
 ]
 
 
@@ -22,8 +26,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--only", help="run one benchmark module, e.g. bench.sequences")
     args = parser.parse_args()
-    modules = [args.only] if args.only else BENCHMARKS
+    selected = [args.only] if args.only else BENCHMARKS + PURE_BENCHMARKS
     status = 0
+    for module in (m for m in selected if m in PURE_BENCHMARKS):
+        status |= subprocess.call([sys.executable, "-m", module, *(["--quick"] if args.quick else [])])  # noqa: S603
+    modules = [m for m in selected if m not in PURE_BENCHMARKS]
     for label, url in bench_databases():
         for module in modules:
             # A fresh interpreter per database: Django configures itself once per process.

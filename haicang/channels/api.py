@@ -210,7 +210,11 @@ class ChannelSkuMapViewSet(
         if sku is None:
             raise SkuUnknown("no SKU of the account's seller has this id or code", field="sku")
         mapping = services.channel_sku_map_set(
-            actor=self.scope.actor, account=account, channel_sku=data["channel_sku"], sku=sku
+            actor=self.scope.actor,
+            account=account,
+            channel_sku=data["channel_sku"],
+            sku=sku,
+            listing=data.get("listing"),
         )
         return Response(ChannelSkuMapSerializer(mapping).data, status=status.HTTP_201_CREATED)
 

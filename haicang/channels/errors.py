@@ -24,6 +24,7 @@ class ChannelsErrorCode(StrEnum):
     ACCOUNT_UNKNOWN = "channels.account_unknown"
     WAREHOUSE_INVALID = "channels.warehouse_invalid"
     SHARE_RULE_INVALID = "channels.share_rule_invalid"
+    LISTING_INVALID = "channels.listing_invalid"
 
 
 class PlatformUnknown(ValidationFailed):
@@ -76,3 +77,7 @@ class WarehouseInvalid(ValidationFailed):
 
 class ShareRuleInvalid(ValidationFailed):
     code: ClassVar[str] = ChannelsErrorCode.SHARE_RULE_INVALID
+
+
+class ListingInvalid(ValidationFailed):
+    code: ClassVar[str] = ChannelsErrorCode.LISTING_INVALID

@@ -81,6 +81,9 @@ class ChannelSkuMap(Entity):
     account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="sku_maps")
     channel_sku = models.CharField(max_length=200)
     sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="+")
+    # The platform's ids of the listing that stock pushes need ({"inventory_item_id": …} on Shopify,
+    # {"product_id", "sku_id"} on TikTok Shop, {"goods_id", "sku_id"} on Temu, {"sku_code"} on SHEIN).
+    listing = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -138,13 +141,20 @@ class StockShareRule(Entity):
 
 class ChannelStockLevel(Entity):
     """What ``account`` may sell of ``sku``, as last computed. ``version`` grows with every change (the subject
-    version of its ``channel.stock_changed`` events)."""
+    version of its ``channel.stock_changed`` events); ``pushed_version`` below it means the platform has not been
+    sent the latest quantity yet."""
 
     account = models.ForeignKey(ChannelAccount, on_delete=models.CASCADE, related_name="stock_levels")
     sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+")
     quantity = models.BigIntegerField(default=0)
     version = models.BigIntegerField(default=0)
     computed_at = models.DateTimeField()
+    # The stock push (``stock_push.py``): the last version handed to the platform's transport, what it said,
+    # and a note when it could not be pushed (no listing, credentials missing, the platform's error).
+    pushed_version = models.BigIntegerField(default=0)
+    pushed_quantity = models.BigIntegerField(null=True, blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True)
+    push_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [

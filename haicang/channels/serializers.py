@@ -99,7 +99,17 @@ class ChannelSkuMapSerializer(serializers.ModelSerializer[ChannelSkuMap]):
 
     class Meta:
         model = ChannelSkuMap
-        fields = ["id", "account", "channel_sku", "sku", "sku_code", "sku_is_kit", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "account",
+            "channel_sku",
+            "sku",
+            "sku_code",
+            "sku_is_kit",
+            "listing",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -108,6 +118,12 @@ class ChannelSkuMapWriteSerializer(serializers.Serializer[Any]):
     channel_sku = serializers.CharField(max_length=200)
     sku = serializers.UUIDField(required=False)
     sku_code = serializers.CharField(max_length=64, required=False)
+    listing = serializers.DictField(
+        required=False,
+        help_text='the platform\'s ids of the listing that stock pushes need, e.g. {"inventory_item_id": '
+        '"30322695"} (Shopify), {"product_id", "sku_id"} (TikTok Shop), {"goods_id", "sku_id"} '
+        '(Temu), {"sku_code"} (SHEIN)',
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("sku") and not attrs.get("sku_code"):
@@ -169,5 +185,9 @@ class ChannelStockLevelSerializer(serializers.ModelSerializer[ChannelStockLevel]
             "quantity",
             "version",
             "updated",
+            "pushed_version",
+            "pushed_quantity",
+            "pushed_at",
+            "push_note",
         ]
         read_only_fields = fields

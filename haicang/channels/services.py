@@ -23,6 +23,7 @@ from haicang.channels.errors import (
     AccountDisabled,
     ChannelSkuInvalid,
     CredentialsInvalid,
+    ListingInvalid,
     NameInvalid,
     NameTaken,
     PlatformUnknown,
@@ -210,6 +211,10 @@ def channel_account_update(
     if credentials:
         after["credentials_replaced"] = True
     audit_record(actor=actor, action="channel_account.changed", subject=account, before=before, after=after)
+    if credentials is not None:  # what could not be pushed for want of credentials may be pushed now
+        from haicang.channels.stock_push import levels_push_again
+
+        levels_push_again(account_id=account.pk)
     return account
 
 
@@ -273,44 +278,91 @@ def channel_sku_check(channel_sku: str) -> str:
     return value
 
 
+LISTING_MAX_KEYS = 10
+
+
+def listing_check(listing: Mapping[str, Any]) -> dict[str, str]:
+    """A listing's platform ids: at most 10 names (lower-case letters, digits, ``_``; up to 40 characters) with
+    text values of up to 200 characters; empty values are dropped."""
+    if not isinstance(listing, Mapping):
+        raise ListingInvalid("a listing is an object of names and ids", field="listing")
+    out: dict[str, str] = {}
+    for key, value in listing.items():
+        name = str(key).strip()
+        if not name or len(name) > 40 or not all(c.islower() or c.isdigit() or c == "_" for c in name):
+            raise ListingInvalid(f"{name!r} is not a listing field name (like sku_id)", field="listing")
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ListingInvalid(f"listing field {name!r} is text", field="listing")
+        text = str(value).strip()
+        if len(text) > 200:
+            raise ListingInvalid(f"listing field {name!r} is longer than 200 characters", field="listing")
+        if text:
+            out[name] = text
+    if len(out) > LISTING_MAX_KEYS:
+        raise ListingInvalid(f"a listing has at most {LISTING_MAX_KEYS} fields", field="listing")
+    return out
+
+
 @transaction.atomic
 def channel_sku_map_set(
-    *, actor: Actor, account: ChannelAccount, channel_sku: str, sku: Sku
+    *,
+    actor: Actor,
+    account: ChannelAccount,
+    channel_sku: str,
+    sku: Sku,
+    listing: Mapping[str, Any] | None = None,
 ) -> ChannelSkuMap:
     """Map ``channel_sku`` of ``account`` to ``sku`` (a plain SKU or a kit of the same seller); replaces an
-    existing mapping of that channel SKU."""
+    existing mapping of that channel SKU. ``listing``: the platform's ids of the listing that stock pushes need
+    (``None`` keeps the stored ones; ``{}`` removes them). A new or changed mapping makes the SKUs' quantities due
+    for a push again."""
+    from haicang.channels.stock_push import levels_push_again
+
     if not ChannelAccount.objects.filter(pk=account.pk, status=AccountStatus.ACTIVE).exists():
         raise AccountDisabled(f"channel account {account.name!r} is disabled")
     if sku.seller_id != account.seller_id:
         raise SkuOtherSeller("the SKU belongs to another seller than the channel account", field="sku")
     value = channel_sku_check(channel_sku)
+    ids = listing_check(listing) if listing is not None else None
     existing = ChannelSkuMap.objects.select_for_update().filter(account=account, channel_sku=value).first()
     if existing is not None:
-        if existing.sku_id == sku.pk:
+        new_listing = existing.listing if ids is None else ids
+        if existing.sku_id == sku.pk and existing.listing == new_listing:
             return existing
-        before = {"sku": str(existing.sku_id)}
-        existing.sku = sku
-        existing.save(update_fields=["sku", "updated_at"])
+        before = {"sku": str(existing.sku_id), "listing": existing.listing}
+        touched = {existing.sku_id, sku.pk}
+        existing.sku, existing.listing = sku, new_listing
+        existing.save(update_fields=["sku", "listing", "updated_at"])
         audit_record(
             actor=actor,
             action="channel_sku_map.changed",
             subject=existing,
             before=before,
-            after={"sku": str(sku.pk)},
+            after={"sku": str(sku.pk), "listing": new_listing},
         )
+        levels_push_again(account_id=account.pk, sku_ids=touched)
         return existing
-    mapping = ChannelSkuMap.objects.create(account=account, channel_sku=value, sku=sku)
+    mapping = ChannelSkuMap.objects.create(account=account, channel_sku=value, sku=sku, listing=ids or {})
     audit_record(
         actor=actor,
         action="channel_sku_map.created",
         subject=mapping,
-        after={"account": str(account.pk), "channel_sku": value, "sku": str(sku.pk), "sku_code": sku.code},
+        after={
+            "account": str(account.pk),
+            "channel_sku": value,
+            "sku": str(sku.pk),
+            "sku_code": sku.code,
+            "listing": mapping.listing,
+        },
     )
+    levels_push_again(account_id=account.pk, sku_ids=[sku.pk])
     return mapping
 
 
 @transaction.atomic
 def channel_sku_map_delete(*, actor: Actor, mapping: ChannelSkuMap) -> None:
+    from haicang.channels.stock_push import levels_push_again
+
     audit_record(
         actor=actor,
         action="channel_sku_map.deleted",
@@ -318,3 +370,4 @@ def channel_sku_map_delete(*, actor: Actor, mapping: ChannelSkuMap) -> None:
         before={"channel_sku": mapping.channel_sku, "sku": str(mapping.sku_id)},
     )
     mapping.delete()
+    levels_push_again(account_id=mapping.account_id, sku_ids=[mapping.sku_id])  # its other listings re-split

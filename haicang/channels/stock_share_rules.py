@@ -26,6 +26,14 @@ oversell). At each warehouse ``W`` (available ``A_W``, negatives count as 0):
    exactly ``available − buffer``.
 
 Every step is deterministic: accounts in the order of their keys, warehouses in the order of theirs.
+
+**Kits** (:func:`kit_quantities`) hold no stock of their own: a kit's quantity on an account is
+``min over its components of floor(the account's quantity of the component / units of it per kit)`` — computed
+from the component quantities :func:`share_stock` gave **that account** (its share, after its buffer), never from
+the whole pool. A rule set on the kit SKU itself only shapes that figure downwards (a percent of it, at most a
+fixed number, minus its buffer); the account's default rule is not applied twice. Since each account's kits fit in
+its own component shares, the accounts' kits together never exceed ``min over components of floor(available /
+units per kit)``, and no group of accounts gets more kits than the stock of the warehouses they serve makes.
 """
 
 from __future__ import annotations
@@ -144,3 +152,45 @@ def share_stock(available: Mapping[Any, int], accounts: Sequence[AccountShare]) 
         gross = sum(parts.get((share.account, w), 0) for w in warehouses)
         quantities[share.account] = max(gross - share.rule.buffer, 0)
     return Allocation(quantities=quantities, parts={k: v for k, v in parts.items() if v})
+
+
+def kit_quantity(derived: int, rule: ShareRule | None) -> int:
+    """A kit's own rule applied to ``derived`` (what its components allow on the account): a percent takes
+    ``floor(derived × percent / 100)``, a fixed share at most its quantity; then the buffer comes off. Never more
+    than ``derived``, never below 0. No rule: ``derived``."""
+    derived = max(int(derived), 0)
+    if rule is None:
+        return derived
+    if rule.mode == ShareMode.FIXED:
+        shaped = min(derived, int(rule.value))
+    else:
+        shaped = int(Fraction(derived) * Fraction(Decimal(rule.value)) / 100)
+    return max(shaped - rule.buffer, 0)
+
+
+def kit_quantities(
+    components: Mapping[Any, Mapping[Any, int]],
+    recipe: Mapping[Any, int],
+    kit_rules: Mapping[Any, ShareRule] | None = None,
+) -> dict[Any, int]:
+    """Per account, the units of a kit it may sell; see the module's docstring.
+
+    ``components``: per component, the quantity each account may sell of it (what :func:`share_stock` gave);
+    ``recipe``: units of each component in one kit (each at least 1); ``kit_rules``: the rule an account set on
+    the kit SKU itself, if any. An account missing from a component's quantities has 0 of it; a kit without
+    components is never available."""
+    if any(int(units) < 1 for units in recipe.values()):
+        raise ValueError("a kit holds at least one unit of each of its components")
+    accounts = sorted({a for quantities in components.values() for a in quantities}, key=_key)
+    rules = kit_rules or {}
+    out: dict[Any, int] = {}
+    for account in accounts:
+        if not recipe:
+            out[account] = 0
+            continue
+        derived = min(
+            max(int(components.get(component, {}).get(account, 0)), 0) // int(units)
+            for component, units in recipe.items()
+        )
+        out[account] = kit_quantity(derived, rules.get(account))
+    return out

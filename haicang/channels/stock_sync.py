@@ -7,7 +7,11 @@ own transaction. :func:`channel_stock_recompute` recomputes some SKUs of a selle
 (the periodic job ``channels.stock-sync``) reads the outbox from its stored cursor and recomputes every SKU an
 event names. A level that changes is written with its version bumped and a ``channel.stock_changed`` outbox
 event (seller only) in the same transaction. Levels are a derived cache (like the inventory's counters): their
-changes are announced by events, not audited one by one.
+changes are announced by events, not audited one by one. ``stock_push.py`` hands the changed levels to the
+platforms.
+
+**Kits** have levels too: a recompute of a SKU also recomputes the kits that hold it (and their other
+components); a kit's level is ``stock_share_rules.kit_quantities`` of its components' levels on the account.
 
 **Ordering.** Every recompute first locks the sync's cursor row (one writer at a time; SQLite serialises
 writers anyway), then reads the stock counters: a recompute never overwrites a newer one with an older view.
@@ -32,7 +36,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from haicang.catalog.models import Sku
+from haicang.catalog.models import KitComponent, Sku
 from haicang.channels.errors import AccountDisabled, ShareRuleInvalid, SkuOtherSeller, WarehouseInvalid
 from haicang.channels.models import (
     AccountStatus,
@@ -42,7 +46,14 @@ from haicang.channels.models import (
     StockShareRule,
     StockSyncCursor,
 )
-from haicang.channels.stock_share_rules import DEFAULT_RULE, AccountShare, ShareMode, ShareRule, share_stock
+from haicang.channels.stock_share_rules import (
+    DEFAULT_RULE,
+    AccountShare,
+    ShareMode,
+    ShareRule,
+    kit_quantities,
+    share_stock,
+)
 from haicang.core.actors import Actor
 from haicang.core.audit import audit_record
 from haicang.integration.catalogue import CHANNEL_STOCK_CHANGED, STOCK_AVAILABLE_CHANGED
@@ -91,12 +102,37 @@ def _rule(row: StockShareRule | None) -> ShareRule:
     return ShareRule(mode=ShareMode.PERCENT, value=Decimal(row.percent or 0), buffer=row.buffer)
 
 
+def _kits(seller_id: uuid.UUID, skus: set[uuid.UUID]) -> dict[uuid.UUID, dict[uuid.UUID, int]]:
+    """The recipes ({component: units per kit}) of the seller's kits that are in ``skus`` or contain one of them
+    (a kit without components has an empty recipe)."""
+    kit_ids = set(
+        Sku.objects.filter(pk__in=skus, seller_id=seller_id, is_kit=True).values_list("pk", flat=True)
+    )
+    kit_ids |= set(
+        KitComponent.objects.filter(kit__seller_id=seller_id, component_id__in=skus).values_list(
+            "kit_id", flat=True
+        )
+    )
+    recipes: dict[uuid.UUID, dict[uuid.UUID, int]] = {kit: {} for kit in kit_ids}
+    for kit_id, component_id, units in KitComponent.objects.filter(kit_id__in=kit_ids).values_list(
+        "kit_id", "component_id", "quantity"
+    ):
+        recipes[kit_id][component_id] = units
+    return recipes
+
+
 def _recompute(seller_id: uuid.UUID, sku_ids: Iterable[uuid.UUID]) -> RecomputeReport:
-    """Recompute ``sku_ids`` of the seller for all its accounts (inside the caller's locked transaction)."""
-    skus = sorted(set(sku_ids), key=str)
-    report = RecomputeReport(skus=len(skus))
-    if not skus:
+    """Recompute ``sku_ids`` of the seller — with the kits that contain them and the components of those kits —
+    for all its accounts (inside the caller's locked transaction)."""
+    wanted = set(sku_ids)
+    report = RecomputeReport(skus=len(wanted))
+    if not wanted:
         return report
+    recipes = _kits(seller_id, wanted)
+    plain = sorted((wanted | {c for r in recipes.values() for c in r}) - set(recipes), key=str)
+    kits = sorted(recipes, key=str)
+    skus = [*plain, *kits]
+    report.skus = len(skus)
     accounts = list(ChannelAccount.objects.filter(seller_id=seller_id).order_by("pk"))
     active = [a for a in accounts if a.status == AccountStatus.ACTIVE]
     served: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
@@ -112,17 +148,11 @@ def _recompute(seller_id: uuid.UUID, sku_ids: Iterable[uuid.UUID]) -> RecomputeR
     available: dict[uuid.UUID, dict[uuid.UUID, int]] = defaultdict(dict)
     warehouses = set().union(*served.values()) if served else set()
     for sku_id, warehouse_id, sellable, reserved in StockCounter.objects.filter(
-        owner_id=seller_id, sku_id__in=skus, warehouse_id__in=warehouses
+        owner_id=seller_id, sku_id__in=plain, warehouse_id__in=warehouses
     ).values_list("sku_id", "warehouse_id", "sellable", "reserved"):
         available[sku_id][warehouse_id] = sellable - reserved
-    levels = {
-        (level.account_id, level.sku_id): level
-        for level in ChannelStockLevel.objects.filter(account__in=[a.pk for a in accounts], sku_id__in=skus)
-    }
-    now = timezone.now()
-    events: list[OutboxEvent] = []
-    created: list[ChannelStockLevel] = []
-    for sku_id in skus:
+    shared: dict[uuid.UUID, dict[uuid.UUID, int]] = {}
+    for sku_id in plain:
         shares = [
             AccountShare(
                 account=a.pk,
@@ -131,7 +161,20 @@ def _recompute(seller_id: uuid.UUID, sku_ids: Iterable[uuid.UUID]) -> RecomputeR
             )
             for a in active
         ]
-        quantities = share_stock(available.get(sku_id, {}), shares).quantities
+        shared[sku_id] = share_stock(available.get(sku_id, {}), shares).quantities
+    for kit_id in kits:
+        own = {a.pk: _rule(rules[(a.pk, kit_id)]) for a in active if (a.pk, kit_id) in rules}
+        recipe = recipes[kit_id]
+        shared[kit_id] = kit_quantities({c: shared.get(c, {}) for c in recipe}, recipe, own)
+    levels = {
+        (level.account_id, level.sku_id): level
+        for level in ChannelStockLevel.objects.filter(account__in=[a.pk for a in accounts], sku_id__in=skus)
+    }
+    now = timezone.now()
+    events: list[OutboxEvent] = []
+    created: list[ChannelStockLevel] = []
+    for sku_id in skus:
+        quantities = shared[sku_id]
         for account in accounts:
             quantity = quantities.get(account.pk, 0)  # a disabled account sells nothing
             level = levels.get((account.pk, sku_id))

@@ -35,16 +35,30 @@ def document_number_next(*, scope: uuid.UUID, prefix: str, year: int | None = No
     return f"{prefix}-{year}-{value:0{width}d}"
 
 
-def _advance(*, scope: uuid.UUID, prefix: str, year: int) -> int:
+def document_numbers_take(
+    *, scope: uuid.UUID, prefix: str, year: int, count: int, width: int = 6
+) -> list[str]:
+    """Issue ``count`` consecutive numbers in one statement (a bulk load numbering thousands of documents)."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise InvalidSequence(f"count {count!r} must be a whole number of at least 1", field="count")
+    if not _PREFIX.match(prefix):
+        raise InvalidSequence(f"prefix {prefix!r} must be 2–12 upper-case letters or digits", field="prefix")
+    if not 2000 <= year <= 9999:
+        raise InvalidSequence(f"year {year} is out of range", field="year")
+    last = _advance(scope=scope, prefix=prefix, year=year, by=count)
+    return [f"{prefix}-{year}-{value:0{width}d}" for value in range(last - count + 1, last + 1)]
+
+
+def _advance(*, scope: uuid.UUID, prefix: str, year: int, by: int = 1) -> int:
     table = connection.ops.quote_name(DocumentSequence._meta.db_table)
     scope_db = DocumentSequence._meta.get_field("scope").get_db_prep_value(scope, connection)
     sql = (
-        f"INSERT INTO {table} (scope, prefix, year, last_value) VALUES (%s, %s, %s, 1) "  # noqa: S608
-        f"ON CONFLICT (scope, prefix, year) DO UPDATE SET last_value = {table}.last_value + 1 "
+        f"INSERT INTO {table} (scope, prefix, year, last_value) VALUES (%s, %s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (scope, prefix, year) DO UPDATE SET last_value = {table}.last_value + %s "
         "RETURNING last_value"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scope_db, prefix, year])
+        cursor.execute(sql, [scope_db, prefix, year, by, by])
         row = cursor.fetchone()
     assert row is not None  # noqa: S101 - RETURNING always yields the row
     return int(row[0])

@@ -1,21 +1,32 @@
-"""The demo operators' carriers, services and rate cards (generic carrier names, realistic shapes).
+"""The demo operators' carriers, services and rate cards: the named carriers of the sandbox adapter.
 
-Pacific Gate ships from LAX1 with a postal-like ground service (dimensional weight only above one cubic foot,
-no residential surcharge) and an integrator-like ground and two-day service (fuel on the surcharges,
-residential and delivery-area surcharges), zoned by ZIP prefix from Ontario, CA. EuroHub ships from FRA1 with
-a national parcel service and a European road service zoned by country, an express service, and from BHX1
-with a UK next-day and a 48-hour economy service (Highlands and Islands as their own zone). Prices are demo
-values. Written through the services; idempotent: nothing happens when the carriers are there already.
+Pacific Gate ships from LAX1 with **USPS**, **UPS** and **FedEx** (US), zoned by ZIP prefix from Ontario, CA
+(zones 2–8, and 9 for Alaska, Hawaii and Puerto Rico); EuroHub ships from BHX1 with **Royal Mail**, **Evri** and
+**DPD** (GB: the Highlands and Islands apart where the carrier charges them apart) and from FRA1 with **DHL**,
+**Hermes** and **GLS** (DE with the North Sea islands apart, and AT/BE/NL, FR with Corsica apart for the
+European services).
+
+The prices are the sandbox carrier's (``haicang.fulfillment.carriers.sandbox_services``: base + price per started
+kilogram) — one set of demo figures, so that a label bought from the sandbox and the card's quote agree in the
+nearest zone; farther zones scale them (:data:`US_ZONE_FACTORS`, :data:`EU_ZONE_FACTORS`). The transit days,
+weight limits and dimensional-weight divisors are the sandbox service's too (no divisor: dimensional weight never
+applies below the carrier's size limit); fuel, residential and remote surcharges are shaped like the carriers'
+public lists. The network codes (``UPS``, ``ROYAL-MAIL``…) are the ones ``carriers.base.adapter_for`` accepts, and
+each service code ends with its sandbox service's code (``UPS-NEXT-DAY-AIR`` → ``next_day_air``), so labels come
+from the right service. Written through the services; idempotent: nothing happens when the carriers are there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from haicang.core.actors import Actor
 from haicang.core.money import Money
+from haicang.fulfillment.carriers.sandbox_services import CARRIERS, SandboxService
 from haicang.network.models import Carrier, CarrierService, Warehouse
 from haicang.network.services.carriers import (
     ZoneSpec,
@@ -26,9 +37,9 @@ from haicang.network.services.carriers import (
 from haicang.parties.models import Operator
 
 FROM = dt.date(2026, 1, 1)
-LB = 454  # grams, rounded up
-US_LIGHT = [113, 227, 340]  # 4, 8, 12 oz
-# Zones from ZIP 917 (Ontario, CA): prefixes, transit days. Zone 8 is the rest of the country.
+LB_G = Decimal("453.59237")
+CENT = Decimal("0.01")
+# Zones from ZIP 917 (Ontario, CA): prefixes, ground transit days. Zone 8 is the rest of the country.
 US_ZONES: dict[str, tuple[tuple[str, ...], int]] = {
     "2": (("900", "901", "902", "903", "904", "905", "906", "907", "908", "910", "911", "912", "913", "914",
            "915", "916", "917", "918", "919", "920", "921", "922", "923", "924", "925", "926", "927", "928"), 1),
@@ -68,185 +79,252 @@ US_ZONES: dict[str, tuple[tuple[str, ...], int]] = {
 }  # fmt: skip
 US_REMOTE = ("995", "996", "997", "998", "999", "967", "968", "006", "007", "009")  # AK, HI, PR
 # (zone → first-pound price, price per further pound)
-SPS_GROUND = {"2": ("5.40", "0.42"), "3": ("5.65", "0.55"), "4": ("5.95", "0.71"), "5": ("6.30", "0.93"),
-              "6": ("6.70", "1.14"), "7": ("7.05", "1.36"), "8": ("7.45", "1.61"), "9": ("14.90", "3.85")}  # fmt: skip
-CPX_GROUND = {"2": ("10.15", "0.36"), "3": ("10.65", "0.49"), "4": ("11.40", "0.68"), "5": ("11.95", "0.91"),
-              "6": ("12.55", "1.12"), "7": ("13.10", "1.37"), "8": ("13.70", "1.62"), "9": ("38.40", "4.25")}  # fmt: skip
-CPX_2DAY = {"2": ("21.90", "1.45"), "3": ("23.60", "1.80"), "4": ("26.10", "2.35"), "5": ("28.75", "2.90"),
-            "6": ("31.20", "3.40"), "7": ("33.80", "3.95"), "8": ("36.45", "4.50"), "9": ("52.90", "6.80")}  # fmt: skip
-
 DE_ISLANDS = ("18565", "25849", "25859", "25863", "25869", "25938", "25946", "25980", "25992", "25996", "25997",
               "25999", "26465", "26474", "26486", "26548", "26571", "26579", "26757", "27498", "83256")  # fmt: skip
 # Whole postcode areas only: a district prefix such as PH17 would also catch PH1 7xx (docs/network.md).
 GB_HIGHLANDS = ("HS", "ZE", "KW", "IV", "BT", "IM", "JE", "GY")
 
 
-def _money(amount: Decimal | str, currency: str) -> Money:
-    return Money(Decimal(amount), currency)
+# How much farther zones cost than the nearest one (whose price is the sandbox's).
+US_ZONE_FACTORS = {"2": "1.00", "3": "1.05", "4": "1.12", "5": "1.20", "6": "1.29", "7": "1.38", "8": "1.47", "9": "2.35"}  # fmt: skip
+EU_ZONE_FACTORS = {"DE": "1.00", "DE-ISLANDS": "1.00", "EU1": "1.00", "EU2": "1.12", "FR-CORSE": "1.65"}
+US_POUNDS = (*range(1, 21), 25, 30, 35, 40, 50, 60, 70)
+KILOS = (Decimal("0.5"), 1, 2, 3, 5, 10, 15, 20, 25, Decimal("31.5"), 40, 50, 70)
+EU_COUNTRIES = ("AT", "BE", "FR", "NL")
+ONE_CUBIC_FOOT_MM3 = 28_316_847
 
 
-def _us_zones(table: dict[str, tuple[str, str]], weights: Sequence[int], *, light: bool) -> list[ZoneSpec]:
-    zones = []
-    for zone, (prefixes, days) in US_ZONES.items():
-        first, step = (Decimal(v) for v in table[zone])
-        breaks = [
-            (w, _money(first * Decimal("0.80") + Decimal("0.05") * i, "USD")) for i, w in enumerate(US_LIGHT)
-        ]
-        breaks = breaks if light else []
-        breaks += [(pounds * LB, _money(first + step * (pounds - 1), "USD")) for pounds in weights]
-        zones.append(ZoneSpec(zone, [("US", p) for p in prefixes], breaks, days))
-    return zones
+@dataclass(frozen=True)
+class CardSpec:
+    """What a service's card adds to the sandbox's figures: its zones, surcharges and fuel."""
+
+    zones: str  # "us", "uk", "uk-highlands", "de", "eu"
+    fuel_pct: str = "0"
+    fuel_on_surcharges: bool = False
+    residential: str = "0"
+    remote: str = "0"
+    remote_areas: tuple[tuple[str, str], ...] = ()
+    dim_threshold_mm3: int | None = None  # None: the sandbox's divisor applies from the first mm³
+    highlands_extra: str = "0"  # added to every break of the HIGHLANDS zone
 
 
-def _kg_zones(
-    rows: Sequence[tuple[str, Sequence[tuple[str, str]], int, Sequence[str]]],
-    currency: str,
-    kilos: Sequence[int],
-) -> list[ZoneSpec]:
-    """Zones priced per weight step: (name, areas, transit days, prices per step in ``kilos``)."""
+@dataclass(frozen=True)
+class ServiceSpec:
+    sandbox: str  # the sandbox service's code
+    code: str  # the network service code (ends with the sandbox code where that is unambiguous)
+    level: str
+    countries: tuple[str, ...]
+    card: CardSpec
+    residential_allowed: bool = True
+
+
+@dataclass(frozen=True)
+class CarrierSpec:
+    sandbox: str  # the adapter's carrier code
+    code: str
+    name: str
+    warehouse: str
+    tracking_url_template: str
+    services: tuple[ServiceSpec, ...] = field(default_factory=tuple)
+
+
+US_REMOTE_AREAS = tuple(("US", p) for p in US_REMOTE)
+UK_REMOTE_AREAS = tuple(("GB", p) for p in GB_HIGHLANDS)
+DE_REMOTE_AREAS = tuple(("DE", p) for p in DE_ISLANDS)
+UPS_GROUND = CardSpec("us", fuel_pct="19.25", fuel_on_surcharges=True, residential="5.95", remote="4.45",
+                      remote_areas=US_REMOTE_AREAS)  # fmt: skip
+UPS_AIR = CardSpec("us", fuel_pct="22.75", fuel_on_surcharges=True, residential="6.40", remote="4.45",
+                   remote_areas=US_REMOTE_AREAS)  # fmt: skip
+FEDEX_GROUND = CardSpec(
+    "us", fuel_pct="18.75", fuel_on_surcharges=True, remote="4.30", remote_areas=US_REMOTE_AREAS
+)
+FEDEX_HOME = CardSpec("us", fuel_pct="18.75", fuel_on_surcharges=True, residential="5.80", remote="4.30",
+                      remote_areas=US_REMOTE_AREAS)  # fmt: skip
+FEDEX_AIR = CardSpec("us", fuel_pct="22.25", fuel_on_surcharges=True, residential="6.30", remote="4.30",
+                     remote_areas=US_REMOTE_AREAS)  # fmt: skip
+USPS = CardSpec("us", dim_threshold_mm3=ONE_CUBIC_FOOT_MM3)  # postal: no fuel, no residential surcharge
+
+CARRIER_SPECS: tuple[CarrierSpec, ...] = (
+    CarrierSpec("usps", "USPS", "USPS", "LAX1", "https://tools.usps.com/go/TrackConfirmAction?tLabels={tracking_number}", (
+        ServiceSpec("ground_advantage", "USPS-GROUND-ADVANTAGE", "ground", ("US",), USPS),
+        ServiceSpec("priority_mail", "USPS-PRIORITY-MAIL", "expedited", ("US",), USPS),
+        ServiceSpec("priority_mail_express", "USPS-PRIORITY-MAIL-EXPRESS", "express", ("US",), USPS),
+    )),
+    CarrierSpec("ups", "UPS", "UPS", "LAX1", "https://www.ups.com/track?tracknum={tracking_number}", (
+        ServiceSpec("ground", "UPS-GROUND", "ground", ("US",), UPS_GROUND),
+        ServiceSpec("three_day_select", "UPS-THREE-DAY-SELECT", "expedited", ("US",), UPS_AIR),
+        ServiceSpec("second_day_air", "UPS-SECOND-DAY-AIR", "expedited", ("US",), UPS_AIR),
+        ServiceSpec("next_day_air", "UPS-NEXT-DAY-AIR", "express", ("US",), UPS_AIR),
+    )),
+    CarrierSpec("fedex", "FEDEX", "FedEx", "LAX1", "https://www.fedex.com/fedextrack/?trknbr={tracking_number}", (
+        # FedEx Ground delivers to businesses; homes get FedEx Home Delivery.
+        ServiceSpec("ground", "FEDEX-GROUND", "ground", ("US",), FEDEX_GROUND, residential_allowed=False),
+        ServiceSpec("home_delivery", "FEDEX-HOME-DELIVERY", "ground", ("US",), FEDEX_HOME),
+        ServiceSpec("two_day", "FEDEX-TWO-DAY", "expedited", ("US",), FEDEX_AIR),
+        ServiceSpec("priority_overnight", "FEDEX-PRIORITY-OVERNIGHT", "express", ("US",), FEDEX_AIR),
+    )),
+    CarrierSpec("royal_mail", "ROYAL-MAIL", "Royal Mail", "BHX1",
+                "https://www.royalmail.com/track-your-item#/tracking-results/{tracking_number}", (
+        # One price to every UK address (the Universal Service), no fuel surcharge.
+        ServiceSpec("tracked_48", "RM-TRACKED-48", "ground", ("GB",), CardSpec("uk")),
+        ServiceSpec("tracked_24", "RM-TRACKED-24", "expedited", ("GB",), CardSpec("uk")),
+        ServiceSpec("special_delivery", "RM-SPECIAL-DELIVERY", "express", ("GB",), CardSpec("uk")),
+    )),
+    CarrierSpec("evri", "EVRI", "Evri", "BHX1", "https://www.evri.com/track/parcel/{tracking_number}", (
+        ServiceSpec("standard", "EVRI-STANDARD", "ground", ("GB",),
+                    CardSpec("uk", remote="2.50", remote_areas=UK_REMOTE_AREAS)),
+        ServiceSpec("next_day", "EVRI-NEXT-DAY", "expedited", ("GB",),
+                    CardSpec("uk", remote="2.50", remote_areas=UK_REMOTE_AREAS)),
+    )),
+    CarrierSpec("dpd", "DPD", "DPD", "BHX1", "https://track.dpd.co.uk/parcels/{tracking_number}", (
+        ServiceSpec("two_day", "DPD-TWO-DAY", "ground", ("GB",), CardSpec("uk-highlands", fuel_pct="6.5", highlands_extra="9.00")),
+        ServiceSpec("next_day", "DPD-NEXT-DAY", "expedited", ("GB",), CardSpec("uk-highlands", fuel_pct="6.5", highlands_extra="9.00")),
+    )),
+    CarrierSpec("dhl", "DHL", "DHL", "FRA1",
+                "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode={tracking_number}", (
+        ServiceSpec("paket", "DHL-PAKET", "ground", ("DE",), CardSpec("de")),
+        ServiceSpec("express_domestic", "DHL-EXPRESS-DOMESTIC", "express", ("DE",),
+                    CardSpec("de", fuel_pct="18.5", remote="2.50", remote_areas=DE_REMOTE_AREAS)),
+        ServiceSpec("paket_international", "DHL-PAKET-INTERNATIONAL", "ground", EU_COUNTRIES, CardSpec("eu")),
+    )),
+    CarrierSpec("hermes", "HERMES", "Hermes", "FRA1", "https://www.myhermes.de/empfangen/sendungsverfolgung/sendungsinformation/#{tracking_number}", (
+        ServiceSpec("paket", "HERMES-PAKET", "ground", ("DE",),
+                    CardSpec("de", fuel_pct="4.5", remote="1.90", remote_areas=DE_REMOTE_AREAS)),
+        ServiceSpec("paket_international", "HERMES-PAKET-INTERNATIONAL", "ground", EU_COUNTRIES,
+                    CardSpec("eu", fuel_pct="4.5")),
+    )),
+    CarrierSpec("gls", "GLS", "GLS", "FRA1", "https://gls-group.com/DE/de/paketverfolgung?match={tracking_number}", (
+        ServiceSpec("business_parcel", "GLS-BUSINESS-PARCEL", "ground", ("DE",),
+                    CardSpec("de", fuel_pct="7.5", remote="2.20", remote_areas=DE_REMOTE_AREAS)),
+        ServiceSpec("express_parcel", "GLS-EXPRESS-PARCEL", "express", ("DE",),
+                    CardSpec("de", fuel_pct="7.5", remote="2.20", remote_areas=DE_REMOTE_AREAS)),
+        # Not "…-EURO-BUSINESS-PARCEL": that would also end with the domestic "business_parcel".
+        ServiceSpec("euro_business_parcel", "GLS-EUROBUSINESSPARCEL", "ground", EU_COUNTRIES,
+                    CardSpec("eu", fuel_pct="7.5")),
+    )),
+)  # fmt: skip
+
+
+def _price(service: SandboxService, weight_g: int, factor: Decimal, extra: Decimal = Decimal(0)) -> Decimal:
+    """The sandbox's price for ``weight_g`` (base + per started kilogram), scaled for the zone."""
+    started_kg = math.ceil(weight_g / 1000)
+    return ((service.base + service.per_kg * started_kg) * factor + extra).quantize(CENT, ROUND_HALF_UP)
+
+
+def _breaks(service: SandboxService, weights: Sequence[int], currency: str, factor: Decimal,
+            extra: Decimal = Decimal(0)) -> list[tuple[int, Money]]:  # fmt: skip
     return [
-        ZoneSpec(
-            name,
-            list(areas),
-            [(kg * 1000, _money(price, currency)) for kg, price in zip(kilos, prices, strict=True)],
-            days,
-        )
-        for name, areas, days, prices in rows
+        (w, Money(_price(service, w, factor, extra), currency)) for w in weights if w <= service.max_weight_g
     ]
 
 
-def _service(
-    actor: Actor, carrier: Carrier, warehouse: Warehouse, code: str, name: str, level: str, days: int,
-    countries: Sequence[str], *, residential: bool = True,
-) -> CarrierService:  # fmt: skip
-    return carrier_service_create(
-        actor=actor, carrier=carrier, code=code, name=name, service_level=level, transit_days_default=days,
-        countries=countries, warehouses=[warehouse], residential_allowed=residential,
-    )  # fmt: skip
+def _us_weights(service: SandboxService) -> list[int]:
+    pounds = [int(lb * LB_G) for lb in US_POUNDS]
+    heaviest = service.max_weight_g
+    return [*(w for w in pounds if w < heaviest), heaviest]
 
 
-def _pacific(actor: Actor, operator: Operator, lax1: Warehouse) -> None:
-    postal = carrier_create(
-        actor=actor, operator=operator, code="SPS", name="Stateside Postal Service",
-        tracking_url_template="https://track.stateside-postal.example/?n={tracking_number}",
-    )  # fmt: skip
-    parcel = carrier_create(
-        actor=actor, operator=operator, code="CPX", name="Continental Parcel Express",
-        tracking_url_template="https://www.cpx.example/track/{tracking_number}",
-    )  # fmt: skip
-    ground = _service(actor, postal, lax1, "SPS-GROUND", "Ground Advantage", "ground", 5, ["US"])
+def _kilo_weights(service: SandboxService) -> list[int]:
+    grams = [int(Decimal(kg) * 1000) for kg in KILOS]
+    return [*(w for w in grams if w < service.max_weight_g), service.max_weight_g]
+
+
+def _zones(spec: ServiceSpec, service: SandboxService, currency: str) -> list[ZoneSpec]:
+    card, days = spec.card, service.transit_days
+    if card.zones == "us":
+        weights = _us_weights(service)
+        zones = []
+        for zone, (prefixes, ground_days) in US_ZONES.items():
+            # Ground and economy take the zone's days; air services their own (a day more to zone 9).
+            zone_days = ground_days if days >= 3 else days + (1 if zone == "9" else 0)
+            factor = Decimal(US_ZONE_FACTORS[zone])
+            zones.append(
+                ZoneSpec(
+                    zone,
+                    [("US", p) for p in prefixes],
+                    _breaks(service, weights, currency, factor),
+                    zone_days,
+                )
+            )
+        return zones
+    weights = _kilo_weights(service)
+    one = Decimal(1)
+    if card.zones == "uk":
+        return [ZoneSpec("UK", [("GB", "")], _breaks(service, weights, currency, one), days)]
+    if card.zones == "uk-highlands":
+        return [
+            ZoneSpec("MAINLAND", [("GB", "")], _breaks(service, weights, currency, one), days),
+            ZoneSpec("HIGHLANDS", list(UK_REMOTE_AREAS),
+                     _breaks(service, weights, currency, one, Decimal(card.highlands_extra)), days + 1),
+        ]  # fmt: skip
+    if card.zones == "de":
+        return [
+            ZoneSpec("DE", [("DE", "")], _breaks(service, weights, currency, one), days),
+            ZoneSpec("DE-ISLANDS", list(DE_REMOTE_AREAS), _breaks(service, weights, currency, one), days + 1),
+        ]
+    factors = {name: Decimal(f) for name, f in EU_ZONE_FACTORS.items()}
+    return [
+        ZoneSpec("EU1", [("AT", ""), ("BE", ""), ("NL", "")], _breaks(service, weights, currency, factors["EU1"]), days),
+        ZoneSpec("EU2", [("FR", "")], _breaks(service, weights, currency, factors["EU2"]), days + 1),
+        ZoneSpec("FR-CORSE", [("FR", "20")], _breaks(service, weights, currency, factors["FR-CORSE"]), days + 3),
+    ]  # fmt: skip
+
+
+def _money(amount: str, currency: str) -> Money | None:
+    value = Decimal(amount)
+    return Money(value, currency) if value else None
+
+
+def _card(
+    actor: Actor, service: CarrierService, spec: ServiceSpec, sandbox: SandboxService, currency: str
+) -> None:
+    card = spec.card
+    if sandbox.dim_divisor:
+        divisor, threshold = sandbox.dim_divisor, card.dim_threshold_mm3 or 0
+    else:  # no dimensional weight: a divisor that only applies above the largest parcel the service takes
+        divisor, threshold = 5000, sandbox.max_weight_g * 5000
     rate_card_create(
-        actor=actor, service=ground, currency="USD", effective_from=FROM, dim_divisor=6000,
-        dim_threshold_mm3=28_316_847, zones=_us_zones(SPS_GROUND, range(1, 21), light=True),
-        source="demo: SPS retail ground 2026",
+        actor=actor, service=service, currency=currency, effective_from=FROM, dim_divisor=divisor,
+        dim_threshold_mm3=threshold, fuel_surcharge_pct=Decimal(card.fuel_pct),
+        fuel_on_surcharges=card.fuel_on_surcharges, residential_surcharge=_money(card.residential, currency),
+        remote_surcharge=_money(card.remote, currency), remote_areas=list(card.remote_areas),
+        zones=_zones(spec, sandbox, currency), source=f"demo: {sandbox.name} 2026 (sandbox prices)",
     )  # fmt: skip
-    for service, table, fuel, two_day in (
-        (
-            _service(actor, parcel, lax1, "CPX-GROUND", "CPX Ground", "ground", 5, ["US"]),
-            CPX_GROUND,
-            "16.25",
-            False,
-        ),
-        (
-            _service(actor, parcel, lax1, "CPX-2DAY", "CPX 2nd Day Air", "expedited", 2, ["US"]),
-            CPX_2DAY,
-            "19.75",
-            True,
-        ),
-    ):
-        zones = _us_zones(table, range(1, 51), light=False)
-        if two_day:  # every zone in two days
-            zones = [ZoneSpec(z.name, z.areas, z.breaks, 2) for z in zones]
-        rate_card_create(
-            actor=actor, service=service, currency="USD", effective_from=FROM, dim_divisor=5000,
-            fuel_surcharge_pct=Decimal(fuel), fuel_on_surcharges=True,
-            residential_surcharge=_money("5.55", "USD"), remote_surcharge=_money("3.95", "USD"),
-            remote_areas=[("US", p) for p in US_REMOTE], zones=zones, source=f"demo: {service.code} 2026",
+
+
+def _carrier(actor: Actor, operator: Operator, warehouse: Warehouse, spec: CarrierSpec) -> Carrier:
+    sandbox = CARRIERS[spec.sandbox]
+    carrier = carrier_create(
+        actor=actor, operator=operator, code=spec.code, name=spec.name,
+        tracking_url_template=spec.tracking_url_template,
+    )  # fmt: skip
+    for service_spec in spec.services:
+        found = sandbox.service(service_spec.sandbox)
+        if found is None:  # pragma: no cover - the specs name the sandbox's services
+            raise LookupError(f"the sandbox {spec.sandbox} carrier has no service {service_spec.sandbox}")
+        service = carrier_service_create(
+            actor=actor, carrier=carrier, code=service_spec.code, name=found.name,
+            service_level=service_spec.level, transit_days_default=found.transit_days,
+            countries=service_spec.countries, warehouses=[warehouse],
+            residential_allowed=service_spec.residential_allowed,
         )  # fmt: skip
+        _card(actor, service, service_spec, found, sandbox.currency)
+    return carrier
 
 
-def _eurohub(actor: Actor, operator: Operator, fra1: Warehouse, bhx1: Warehouse) -> None:
-    post = carrier_create(
-        actor=actor, operator=operator, code="EPP", name="EuroPost Paket",
-        tracking_url_template="https://www.europost.example/sendung/{tracking_number}",
-    )  # fmt: skip
-    direct = carrier_create(
-        actor=actor, operator=operator, code="DPE", name="Direct Parcel Europe",
-        tracking_url_template="https://tracking.dpe.example/parcel/{tracking_number}",
-    )  # fmt: skip
-    albion = carrier_create(
-        actor=actor, operator=operator, code="ABP", name="Albion Post",
-        tracking_url_template="https://www.albion-post.example/track?ref={tracking_number}",
-    )  # fmt: skip
-    kilos = (1, 2, 5, 10, 20, 31)
-    paket = _service(actor, post, fra1, "EPP-PAKET", "Paket National", "ground", 2, ["DE"])
-    rate_card_create(
-        actor=actor, service=paket, currency="EUR", effective_from=FROM, dim_divisor=5000,
-        fuel_surcharge_pct=Decimal("4.5"), remote_surcharge=_money("1.90", "EUR"),
-        remote_areas=[("DE", p) for p in DE_ISLANDS], source="demo: EPP Paket 2026",
-        zones=_kg_zones(
-            [("DE", [("DE", "")], 1, ("3.89", "4.29", "5.19", "7.49", "11.90", "15.90")),
-             ("DE-ISLANDS", [("DE", p) for p in DE_ISLANDS], 3, ("6.40", "6.80", "7.70", "10.00", "14.40", "18.40"))],
-            "EUR", kilos,
-        ),
-    )  # fmt: skip
-    road = _service(
-        actor, direct, fra1, "DPE-CLASSIC", "Classic (road)", "ground", 3, ["DE", "AT", "BE", "FR", "NL"]
-    )
-    rate_card_create(
-        actor=actor, service=road, currency="EUR", effective_from=FROM, dim_divisor=6000,
-        fuel_surcharge_pct=Decimal("7.5"), residential_surcharge=_money("0.45", "EUR"), source="demo: DPE Classic",
-        zones=_kg_zones(
-            [("DE", [("DE", "")], 1, ("4.35", "4.75", "5.60", "7.80", "11.20", "14.90")),
-             ("EU1", [("AT", ""), ("BE", ""), ("NL", "")], 2, ("8.90", "9.60", "11.40", "14.80", "21.50", "27.90")),
-             ("EU2", [("FR", "")], 3, ("9.80", "10.70", "12.90", "16.90", "24.60", "31.80")),
-             ("FR-CORSE", [("FR", "20")], 5, ("17.80", "18.70", "20.90", "24.90", "32.60", "39.80"))],
-            "EUR", kilos,
-        ),
-    )  # fmt: skip
-    express = _service(
-        actor, direct, fra1, "DPE-EXPRESS12", "Express 12:00", "express", 1, ["DE", "AT", "BE", "NL"]
-    )
-    rate_card_create(
-        actor=actor, service=express, currency="EUR", effective_from=FROM, dim_divisor=5000,
-        fuel_surcharge_pct=Decimal("18.5"), fuel_on_surcharges=True, residential_surcharge=_money("1.20", "EUR"),
-        source="demo: DPE Express 12",
-        zones=_kg_zones(
-            [("DE", [("DE", "")], 1, ("12.90", "13.80", "16.40", "20.90", "29.80", "38.50")),
-             ("EU1", [("AT", ""), ("BE", ""), ("NL", "")], 1, ("24.50", "26.10", "30.80", "38.90", "54.20", "69.90"))],
-            "EUR", kilos,
-        ),
-    )  # fmt: skip
-    next_day = _service(actor, direct, bhx1, "DPE-UK-NEXTDAY", "UK Next Day", "expedited", 1, ["GB"])
-    rate_card_create(
-        actor=actor, service=next_day, currency="GBP", effective_from=FROM, dim_divisor=5000,
-        fuel_surcharge_pct=Decimal("6.0"), source="demo: DPE UK",
-        zones=_kg_zones(
-            [("MAINLAND", [("GB", "")], 1, ("5.95", "6.35", "7.20", "9.10", "12.80", "16.40")),
-             ("HIGHLANDS", [("GB", p) for p in GB_HIGHLANDS], 2, ("14.95", "15.35", "16.20", "18.10", "21.80", "25.40"))],
-            "GBP", kilos,
-        ),
-    )  # fmt: skip
-    tracked = _service(actor, albion, bhx1, "ABP-TRACKED48", "Tracked 48", "economy", 3, ["GB"])
-    rate_card_create(
-        actor=actor, service=tracked, currency="GBP", effective_from=FROM, dim_divisor=5000,
-        source="demo: Albion Tracked 48",
-        zones=_kg_zones(
-            [("UK", [("GB", "")], 2, ("3.35", "3.95", "5.45", "8.25", "13.95", "19.95"))], "GBP", kilos,
-        ),
-    )  # fmt: skip
+OPERATOR_OF = {"LAX1": "pacific", "BHX1": "eurohub", "FRA1": "eurohub"}
 
 
 def demo_carriers_build(*, actor: Actor) -> bool:
     """Seed the demo operators' carriers and cards unless there are some; True when seeded now."""
-    operators = {o.code: o for o in Operator.objects.filter(code__in=["pacific", "eurohub"])}
-    warehouses = {w.code: w for w in Warehouse.objects.filter(code__in=["LAX1", "FRA1", "BHX1"])}
+    operators = {o.code: o for o in Operator.objects.filter(code__in=set(OPERATOR_OF.values()))}
+    warehouses = {w.code: w for w in Warehouse.objects.filter(code__in=list(OPERATOR_OF))}
     if (
         len(operators) != 2
         or len(warehouses) != 3
         or Carrier.objects.filter(operator__in=operators.values()).exists()
     ):
         return False
-    _pacific(actor, operators["pacific"], warehouses["LAX1"])
-    _eurohub(actor, operators["eurohub"], warehouses["FRA1"], warehouses["BHX1"])
+    for spec in CARRIER_SPECS:
+        _carrier(actor, operators[OPERATOR_OF[spec.warehouse]], warehouses[spec.warehouse], spec)
     return True

@@ -7,7 +7,9 @@ from django.db import transaction
 from haicang.core.actors import Actor
 from haicang.core.jobs.services import scheduled_jobs_install_defaults
 from haicang.demo.carriers import demo_carriers_build
+from haicang.demo.fulfillment import demo_fulfillment_build
 from haicang.demo.inbound import demo_inbound_build
+from haicang.demo.orders import demo_orders_build
 from haicang.demo.world import ALL_LOGINS, SELLER_CODE, DemoLogin, demo_world_build
 from haicang.parties.models import Seller
 
@@ -19,6 +21,9 @@ def demo_world_seed(*, actor: Actor) -> list[DemoLogin]:
     """Build the demo world (if it is not there yet) and the default schedules; return the logins to print."""
     demo_world_build(actor=actor)
     demo_carriers_build(actor=actor)  # the operators' carriers and rate cards (haicang/demo/carriers.py)
-    demo_inbound_build(actor=actor, seller=Seller.objects.get(code=SELLER_CODE))
+    demo_fulfillment_build(actor=actor)  # box catalogues and pick-up times (haicang/demo/fulfillment.py)
+    seller = Seller.objects.get(code=SELLER_CODE)
+    demo_inbound_build(actor=actor, seller=seller)
+    demo_orders_build(actor=actor, seller=seller)  # channel accounts, order history, stock, today's orders
     scheduled_jobs_install_defaults(actor=actor)
     return list(ALL_LOGINS)

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from haicang.fulfillment.models import (
     BoxType,
+    DockScan,
     Outbound,
     Parcel,
     ParcelLine,
@@ -21,6 +22,7 @@ from haicang.fulfillment.models import (
     TrackingAlert,
     TrackingEvent,
     TrackingMessage,
+    TrackingWebhookSecret,
     Wave,
 )
 from haicang.parties.scoping import register_scoped
@@ -43,3 +45,5 @@ for _model in (ParcelLine, TrackingEvent, TrackingAlert):
         operator=lambda party: Q(parcel__operator_id=party),
     )
 register_scoped(TrackingMessage, operator=lambda party: Q(operator_id=party))
+register_scoped(TrackingWebhookSecret, operator=lambda party: Q(operator_id=party))
+register_scoped(DockScan, operator=lambda party: Q(operator_id=party))

@@ -257,8 +257,10 @@ class InboundShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
 
     @extend_schema(
         summary="Receive counted units",
-        description="Good units to a receiving location, damaged ones to a damaged location. More than expected "
-        "is refused (409 `inbound.over_receipt`).",
+        description="Good units to a receiving location, damaged ones to a damaged location, dated the day of "
+        "receipt. A lot-tracked SKU's line names its `lot_code` (and `expires_on` for a new lot of an "
+        "expiry-tracked SKU; 400 `stock.lot_invalid` otherwise). More than expected is refused (409 "
+        "`inbound.over_receipt`).",
         request=s.ReceiptSerializer,
         responses=s.InboundShipmentSerializer,
     )
@@ -383,7 +385,8 @@ def _location_of(shipment: InboundShipment, code: str | None, field: str) -> Loc
 
 class InboundReceivingViewSet(ScopedViewSetMixin):
     """``inbound-shipments/{id}/scans/``, ``…/confirm-carton/``, ``…/discrepancies/``,
-    ``…/receipt-report/`` (+ ``acknowledge/``, ``dispute/``): receiving routes of a shipment."""
+    ``…/receipt-report/`` (+ ``acknowledge/``, ``dispute/``; the operator's ``resolve/``): receiving routes of
+    a shipment."""
 
     resource = "inbound"
     queryset = InboundShipment.objects.select_related("seller", "warehouse")
@@ -418,6 +421,8 @@ class InboundReceivingViewSet(ScopedViewSetMixin):
             note=data["note"],
             location=_location_of(shipment, data.get("location"), "location"),
             damaged_location=_location_of(shipment, data.get("damaged_location"), "damaged_location"),
+            lot_code=data["lot_code"],
+            expires_on=data["expires_on"],
         )
         return Response(s.ReceivingScanSerializer(scan).data, status=status.HTTP_201_CREATED)
 
@@ -444,6 +449,8 @@ class InboundReceivingViewSet(ScopedViewSetMixin):
             shipment=shipment,
             carton=carton,
             location=_location_of(shipment, body.validated_data.get("location"), "location"),
+            lot_code=body.validated_data["lot_code"],
+            expires_on=body.validated_data["expires_on"],
         )
         return Response(s.ReceivingScanSerializer(scans, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -486,14 +493,17 @@ class InboundReceivingViewSet(ScopedViewSetMixin):
             photo=Photo(upload.read(), upload.name) if upload is not None else None,
             location=_location_of(shipment, data.get("location"), "location"),
             damaged_location=_location_of(shipment, data.get("damaged_location"), "damaged_location"),
+            lot_code=data["lot_code"],
+            expires_on=data["expires_on"],
         )
         return Response(s.DiscrepancySerializer(found).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="The receipt report",
         description="Per SKU expected, received (over included), damaged, short, over and the discrepancies. "
-        "Kept when the shipment is closed (`status` open, acknowledged, disputed); before that a `preview` "
-        "from the current counts. Both parties.",
+        "Kept when the shipment is closed (`status` open, acknowledged, disputed, resolved — the operator "
+        "answered the dispute; the `dispute` and its `resolution` stay readable); before that a `preview` from "
+        "the current counts. Both parties.",
         request=None,
         responses=s.ReceiptReportSerializer,
     )
@@ -547,6 +557,33 @@ class InboundReceivingViewSet(ScopedViewSetMixin):
     )
     def receipt_report_dispute(self, request: Request, pk: Any = None) -> Response:
         return self._answer(request, dispute=True)
+
+    @extend_schema(
+        summary="Answer the seller's dispute (operator)",
+        description="The operator of the shipment's warehouse answers a disputed receipt report once: "
+        "`outcome` `accepted` (the claim holds; `note` says what is adjusted) or `rejected` (`note` says why). "
+        "Announced as `inbound.report_resolved` to both parties. 409 `inbound.report_status_invalid` unless "
+        "the report is disputed; 403 for a seller; 404 for a shipment of another operator's warehouse.",
+        request=s.ReportResolveSerializer,
+        responses=s.ReceiptReportSerializer,
+    )
+    @action(
+        detail=True, methods=["post"], url_path="receipt-report/resolve", url_name="receipt-report-resolve"
+    )
+    def receipt_report_resolve(self, request: Request, pk: Any = None) -> Response:
+        from haicang.inbound.receipt_report import inbound_report_resolve, report_payload
+
+        shipment = self.get_object()
+        _require_operator(self.scope)
+        body = s.ReportResolveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        report = inbound_report_resolve(
+            actor=self.scope.actor,
+            shipment=shipment,
+            outcome=body.validated_data["outcome"],
+            note=body.validated_data["note"],
+        )
+        return Response(s.ReceiptReportSerializer(report_payload(report)).data)
 
 
 class ScanFilter(django_filters.FilterSet):

@@ -7,10 +7,13 @@ weighted-average landed cost at their line's landed unit cost; units of an unexp
 this shipment and do not. Over is recorded once the line has nothing open any more (receive the expected
 units first). Damaged units are received from in transit into a damaged location like any receipt (the
 line's damaged counter). Each discrepancy may carry a photo, kept in the file storage (``core.files``).
+Units of a lot-tracked SKU name their lot (``lot_code``, and ``expires_on`` for a new lot of an
+expiry-tracked SKU), as every receipt does.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
@@ -24,10 +27,18 @@ from haicang.core.ids import new_id
 from haicang.inbound import costing
 from haicang.inbound.errors import DiscrepancyInvalid, PhotoInvalid, SkuNotOnShipment
 from haicang.inbound.models import Carton, Discrepancy, DiscrepancyKind, InboundShipment
-from haicang.inbound.receiving import RECEIVABLE, ReceiptLine, _area, receipt_apply, receiving_start
+from haicang.inbound.receiving import (
+    RECEIVABLE,
+    ReceiptLine,
+    _area,
+    lot_of,
+    receipt_apply,
+    receiving_start,
+)
 from haicang.inbound.receiving_rules import NOTE_REQUIRED, RECORDABLE
 from haicang.inbound.services import shipment_hold
 from haicang.inventory import locks
+from haicang.inventory.errors import InvalidLot
 from haicang.inventory.services import stock_receive
 from haicang.network.models import Location, LocationKind
 
@@ -94,10 +105,13 @@ def discrepancy_record(
     photo: Photo | None = None,
     location: Location | None = None,
     damaged_location: Location | None = None,
+    lot_code: str = "",
+    expires_on: dt.date | None = None,
 ) -> Discrepancy:
     """Record what was found and receive its units: ``over`` (a SKU of the shipment, beyond what it expects)
     and ``unexpected_sku`` (a SKU of the seller not on the shipment) into a receiving location, from the
-    supplier; ``damaged`` from in transit into a damaged location. Over and unexpected need a note."""
+    supplier; ``damaged`` from in transit into a damaged location. Over and unexpected need a note. Units of
+    a lot-tracked SKU name ``lot_code`` (with ``expires_on`` for a new lot of an expiry-tracked SKU)."""
     quantity, note = discrepancy_check(kind=kind, quantity=quantity, note=note)
     extension = photo_extension(photo.content) if photo is not None else ""
     pk = new_id()
@@ -120,6 +134,8 @@ def discrepancy_record(
                 location=location,
                 damaged_location=damaged_location,
                 pk=pk,
+                lot_code=lot_code,
+                expires_on=expires_on,
             )
         )
     except BaseException:
@@ -141,6 +157,8 @@ def discrepancy_apply(
     location: Location | None = None,
     damaged_location: Location | None = None,
     pk: uuid.UUID | None = None,
+    lot_code: str = "",
+    expires_on: dt.date | None = None,
 ) -> Discrepancy:
     """``discrepancy_record`` inside the caller's ledger transaction (checked arguments)."""
     if carton is not None and carton.shipment_id != shipment.pk:
@@ -149,16 +167,27 @@ def discrepancy_apply(
         )
     if sku.seller_id != shipment.seller_id:
         raise DiscrepancyInvalid(f"{sku.code} is not a SKU of the shipment's seller", field="sku")
+    lot_code, expires_on = lot_of(sku, lot_code, expires_on)
     if kind == DiscrepancyKind.DAMAGED:
-        current = receipt_apply(
-            actor=actor,
-            shipment=shipment,
-            lines=[ReceiptLine(sku.pk, 0, quantity)],
-            damaged_location=damaged_location,
-        )
+        try:
+            current = receipt_apply(
+                actor=actor,
+                shipment=shipment,
+                lines=[ReceiptLine(sku.pk, 0, quantity, lot_code, expires_on)],
+                damaged_location=damaged_location,
+            )
+        except InvalidLot as exc:  # the receipt names its one line's field; here it is the form's own
+            raise InvalidLot(exc.detail, field=(exc.field or "lot_code").rsplit(".", 1)[-1]) from exc
     else:
         current = _extra_receive(
-            actor=actor, shipment=shipment, kind=kind, sku=sku, quantity=quantity, location=location
+            actor=actor,
+            shipment=shipment,
+            kind=kind,
+            sku=sku,
+            quantity=quantity,
+            location=location,
+            lot_code=lot_code,
+            expires_on=expires_on,
         )
     found = Discrepancy.objects.create(
         id=pk or new_id(),
@@ -167,6 +196,7 @@ def discrepancy_apply(
         kind=kind,
         sku=sku,
         quantity=quantity,
+        lot_code=lot_code,
         note=note,
         photo=photo_path,
         actor_label=actor.label[:200],
@@ -180,6 +210,7 @@ def discrepancy_apply(
             "kind": kind,
             "sku": sku.code,
             "quantity": quantity,
+            "lot": lot_code,
             "carton": carton.number if carton else None,
             "note": note,
             "photo": bool(photo_path),
@@ -197,6 +228,8 @@ def _extra_receive(
     sku: Sku,
     quantity: int,
     location: Location | None,
+    lot_code: str = "",
+    expires_on: dt.date | None = None,
 ) -> InboundShipment:
     """Over or unexpected units: from the supplier into a receiving location (never from in transit, which
     holds only what the ASN announced)."""
@@ -228,6 +261,8 @@ def _extra_receive(
         sku=sku,
         location=to,
         quantity=quantity,
+        lot_code=lot_code,
+        expires_on=expires_on,
         document_type="inbound",
         document_ref=current.number,
     )

@@ -19,15 +19,22 @@ the file named by the environment variable ``HAICANG_LABEL_FONT`` (a .ttf, .otf 
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from haicang.core.errors import DomainError
+from haicang.core.pdf import (  # shared with the shipping labels; the font variable and the bars re-exported
+    FONT_ENV,  # noqa: F401
+    FontFile,
+    cjk_font,
+    code128_modules,  # noqa: F401
+    draw_code128,
+    fit_text,
+    glyphs_check,
+    glyphs_dropped,
+)
+from haicang.core.pdf_font_cache import font_add, font_release
 from haicang.inbound.carton_codes import carton_barcode
 
 if TYPE_CHECKING:
@@ -35,16 +42,7 @@ if TYPE_CHECKING:
 
     from haicang.inbound.models import InboundShipment
 
-FONT_ENV = "HAICANG_LABEL_FONT"
-FONT_CANDIDATES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
-    "/usr/share/fonts/opentype/noto/NotoSansCJKSC-Regular.otf",
-    "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
-)
-FACE = "Noto Sans CJK SC"  # the face of a collection (.ttc) to use: simplified Chinese glyph shapes
 FAMILY = "label"
-logging.getLogger("fontTools").setLevel(logging.WARNING)  # subsetting logs every glyph at INFO
 
 
 class LabelFontMissing(DomainError):
@@ -78,77 +76,15 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 
-# --- fonts -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FontFile:
-    path: str
-    index: int  # the face in a collection (.ttc), else 0
-
-
-def _face_index(path: str) -> int:
-    """The index of the simplified-Chinese face in a font collection (0 for a single font)."""
-    if not path.lower().endswith((".ttc", ".otc")):
-        return 0
-    from fontTools.ttLib import TTCollection
-
-    collection = TTCollection(path, lazy=True)
-    try:
-        for index, font in enumerate(collection.fonts):
-            name = font["name"].getDebugName(1) or ""
-            if name == FACE:
-                return index
-    finally:
-        collection.close()
-    return 0
-
-
-@lru_cache(maxsize=4)
-def _font_file(candidates: tuple[str, ...], override: str | None) -> FontFile | None:
-    paths = (override,) if override else candidates
-    for path in paths:
-        if path and Path(path).is_file():
-            return FontFile(path, _face_index(path))
-    return None
+# --- fonts and barcodes (haicang.core.pdf) -------------------------------------------------------------------
 
 
 def label_font() -> FontFile:
     """The CJK font the labels are printed with; raises LabelFontMissing naming what to install."""
-    override = os.environ.get(FONT_ENV) or None
-    found = _font_file(FONT_CANDIDATES, override)
-    if found is None:
-        where = override or ", ".join(FONT_CANDIDATES)
-        raise LabelFontMissing(
-            f"no CJK font at {where}: install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk) "
-            f"or set {FONT_ENV} to a .ttf/.otf/.ttc font with Chinese glyphs"
-        )
-    return found
+    return cjk_font(missing=LabelFontMissing)
 
 
-# --- Code 128 ----------------------------------------------------------------------------------------------
-
-
-def code128_modules(text: str) -> str:
-    """The bars of ``text`` in Code 128 as ``1`` (bar) and ``0`` (space) modules, start to stop symbol (the
-    encoder picks code sets B and C, so runs of digits are compact)."""
-    from barcode.codex import Code128
-
-    return "".join(Code128(text).build())
-
-
-def _draw_barcode(pdf: FPDF, text: str, x: float, y: float, width: float, height: float) -> None:
-    modules = code128_modules(text)
-    quiet = 10  # modules of white on each side, as the symbology asks
-    module = min(0.5, width / (len(modules) + 2 * quiet))
-    left = x + (width - module * len(modules)) / 2
-    run_start: int | None = None
-    for i, bit in enumerate([*modules, "0"]):
-        if bit == "1" and run_start is None:
-            run_start = i
-        elif bit == "0" and run_start is not None:
-            pdf.rect(left + run_start * module, y, (i - run_start) * module, height, style="F")
-            run_start = None
+_draw_barcode = draw_code128
 
 
 # --- the document ------------------------------------------------------------------------------------------
@@ -228,14 +164,7 @@ def carton_labels_pdf(shipment: InboundShipment, *, layout: str = "label") -> by
 
 
 def _glyphs_check(font: Any, texts: Iterable[str]) -> None:
-    cmap = font.cmap
-    missing = sorted({ch for text in texts for ch in text if not ch.isspace() and ord(ch) not in cmap})
-    if missing:
-        shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:10])
-        raise LabelGlyphMissing(
-            f"the label font has no glyph for {shown}: change the text or set {FONT_ENV} to a font that has",
-            characters=[f"U+{ord(ch):04X}" for ch in missing],
-        )
+    glyphs_check(font, texts, missing=LabelGlyphMissing)
 
 
 def _texts(label: LabelData) -> list[str]:
@@ -266,8 +195,16 @@ def labels_render(labels: Sequence[LabelData], *, layout: str = "label", title: 
     pdf.set_margins(0, 0, 0)
     pdf.set_title(title)
     pdf.set_creator("Haicang")
-    # One face only: loading a CJK font is the slow part of printing labels.
-    pdf.add_font(FAMILY, fname=font.path, collection_font_number=font.index)
+    # One face only: loading a CJK font is the slow part of printing labels (its metrics are read once per
+    # process: haicang.core.pdf_font_cache).
+    font_add(pdf, FAMILY, path=font.path, index=font.index)
+    try:
+        return _labels_draw(pdf, spec, labels)
+    finally:
+        font_release(pdf, FAMILY)
+
+
+def _labels_draw(pdf: FPDF, spec: Layout, labels: Sequence[LabelData]) -> bytes:
     _glyphs_check(pdf.fonts[FAMILY], [t for label in labels for t in _texts(label)])
     per_page = len(spec.origins)
     for i, label in enumerate(labels):
@@ -277,8 +214,7 @@ def labels_render(labels: Sequence[LabelData], *, layout: str = "label", title: 
                 _cut_marks(pdf, spec)
         x, y = spec.origins[i % per_page]
         _draw_label(pdf, label, x, y, *spec.label)
-    missing = [getattr(font, "missing_glyphs", None) for font in pdf.fonts.values()]
-    missing = [glyphs for glyphs in missing if glyphs]
+    missing = glyphs_dropped(pdf)
     if missing:  # the check above should have caught it; never hand out a label with holes in it
         raise LabelGlyphMissing(f"the label font has no glyph for {missing}")
     return bytes(pdf.output())
@@ -302,13 +238,7 @@ def _write(pdf: FPDF, x: float, y: float, text: str) -> None:
     pdf.text(x, y, text)
 
 
-def _fit(pdf: FPDF, text: str, width: float) -> str:
-    """``text`` cut with … so it fits ``width`` mm in the current font."""
-    if pdf.get_string_width(text) <= width:
-        return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text + "…"
+_fit = fit_text
 
 
 def _draw_label(pdf: FPDF, label: LabelData, x: float, y: float, w: float, h: float) -> None:

@@ -273,6 +273,7 @@ class ReceivingScan(Entity):
     sku = models.ForeignKey("catalog.Sku", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(default=0, help_text="Units received by this scan")
     damaged = models.BooleanField(default=False, help_text="The units went to the damaged location")
+    lot_code = models.CharField(max_length=64, blank=True, help_text="The lot received (lot-tracked SKUs)")
     status = models.CharField(max_length=8, choices=ScanStatus.choices)
     reason_code = models.CharField(max_length=64, blank=True, help_text="Stable code of the rejection")
     reason = models.CharField(max_length=500, blank=True)
@@ -312,6 +313,7 @@ class Discrepancy(Entity):
     kind = models.CharField(max_length=16, choices=DiscrepancyKind.choices)
     sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField()
+    lot_code = models.CharField(max_length=64, blank=True, help_text="The lot received (lot-tracked SKUs)")
     note = models.CharField(max_length=500, blank=True)
     photo = models.CharField(max_length=500, blank=True, help_text="Path of the photo in the file storage")
     actor_label = models.CharField(max_length=200)
@@ -332,11 +334,18 @@ class ReportStatus(models.TextChoices):
     OPEN = "open", "Awaiting the seller"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     DISPUTED = "disputed", "Disputed"
+    RESOLVED = "resolved", "Dispute answered"
+
+
+class DisputeResolution(models.TextChoices):
+    ACCEPTED = "accepted", "The seller's claim is accepted"
+    REJECTED = "rejected", "The seller's claim is rejected"
 
 
 class ReceiptReport(Entity):
     """What closing a shipment found, per SKU (expected, received, damaged, short, over, discrepancies),
-    kept as it was at close; the seller acknowledges or disputes it."""
+    kept as it was at close; the seller acknowledges or disputes it, and the operator answers a dispute
+    (accepted with the adjustment it makes, or rejected with the reason)."""
 
     shipment = models.OneToOneField(InboundShipment, on_delete=models.CASCADE, related_name="receipt_report")
     status = models.CharField(max_length=12, choices=ReportStatus.choices, default=ReportStatus.OPEN)
@@ -346,6 +355,15 @@ class ReceiptReport(Entity):
     responded_at = models.DateTimeField(null=True, blank=True)
     responded_by = models.CharField(max_length=200, blank=True)
     response_note = models.CharField(max_length=1000, blank=True)
+    disputed_at = models.DateTimeField(null=True, blank=True)
+    disputed_by = models.CharField(max_length=200, blank=True)
+    dispute_note = models.CharField(max_length=1000, blank=True, help_text="The seller's claim, kept")
+    resolution = models.CharField(max_length=8, choices=DisputeResolution.choices, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=200, blank=True)
+    resolution_note = models.CharField(
+        max_length=1000, blank=True, help_text="The operator's adjustment (accepted) or reason (rejected)"
+    )
 
     class Meta:
         ordering = ["-closed_at"]

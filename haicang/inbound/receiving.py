@@ -1,7 +1,9 @@
 """Receiving and closing an inbound shipment (the operator's side).
 
 A receipt takes units of the shipment's lines out of *in transit to <warehouse>*: good units to a receiving
-location, damaged ones to a damaged location. The line's received/damaged counters are bumped with one
+location, damaged ones to a damaged location (``stock_inbound_receive``: the units land with the **receipt
+date** as their layer date, so FIFO ageing starts at arrival, and — for lot-tracked SKUs — in the lot the
+receiver names, with its expiry when the lot is new and the SKU is expiry-tracked). The line's received/damaged counters are bumped with one
 guarded update each (``received + damaged + n <= expected``), so two people receiving one shipment at once can
 never take more than was shipped, and the ledger's in-transit balance guards the same from its side.
 Receiving more than expected, or a SKU that is not on the shipment, is refused here: those units come in
@@ -14,6 +16,7 @@ receipt report (``receipt_report``); the landed cost is computed once more; ``in
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from django.db.models import F
 from django.utils import timezone
 
+from haicang.catalog.models import Sku
 from haicang.core.actors import Actor
 from haicang.core.audit import audit_record
 from haicang.inbound import costing
@@ -35,7 +39,8 @@ from haicang.inbound.models import (
 )
 from haicang.inbound.services import emit, milestone_record, shipment_hold
 from haicang.inventory import locks
-from haicang.inventory.services import DemandLine, stock_in_transit_clear, stock_receive
+from haicang.inventory.errors import InvalidLot
+from haicang.inventory.services import DemandLine, stock_in_transit_clear, stock_inbound_receive
 from haicang.network.models import Location, LocationKind
 from haicang.network.selectors import in_transit_location
 
@@ -47,6 +52,18 @@ class ReceiptLine:
     sku: SkuRef  # a code or an id
     quantity: int = 0  # good units
     damaged: int = 0
+    lot_code: str = ""  # lot-tracked SKUs: the lot the units belong to (ignored for other SKUs)
+    expires_on: dt.date | None = None  # a new lot of an expiry-tracked SKU: its expiry date
+
+
+def lot_of(sku: Sku, lot_code: str, expires_on: dt.date | None) -> tuple[str, dt.date | None]:
+    """The lot a receipt of ``sku`` names: the given code and expiry for a lot- or expiry-tracked SKU; nothing
+    for any other SKU (a lot typed on the scanner page while receiving an untracked SKU is ignored). Whether
+    the lot is complete — named, and dated when it is new and the SKU expiry-tracked — is the ledger's rule
+    (``inventory.services.lot_ensure``)."""
+    if sku.track_lot or sku.track_expiry:
+        return (lot_code or "").strip(), expires_on
+    return "", None
 
 
 def _area(shipment: InboundShipment, kind: str, given: Location | None, field: str) -> Location:
@@ -143,10 +160,13 @@ def receipt_apply(
     current = shipment_hold(shipment, *RECEIVABLE)
     shipment_lines = list(current.lines.select_related("sku"))
     wanted: dict[uuid.UUID, tuple[ShipmentLine, int, int]] = {}
+    parts: list[_Part] = []
     for i, (line, (good, damaged)) in enumerate(zip(lines, counts, strict=True)):
         target = _line_for(shipment_lines, line.sku, f"lines.{i}.sku")
         _, g, d = wanted.get(target.pk, (target, 0, 0))
         wanted[target.pk] = (target, g + good, d + damaged)
+        lot, expires = lot_of(target.sku, line.lot_code, line.expires_on)
+        parts.append(_Part(i, target.pk, good, damaged, lot, expires))
     good_to = (
         _area(current, LocationKind.RECEIVING, location, "location")
         if any(g for _, g, _ in wanted.values())
@@ -157,7 +177,7 @@ def receipt_apply(
         if any(d for _, _, d in wanted.values())
         else None
     )
-    transit = in_transit_location(current.warehouse)
+    in_transit_location(current.warehouse)  # a clear error when the warehouse has none
     averages = costing.averages_hold(current, [target.sku_id for target, _, _ in wanted.values()])
     on_hand = {sku_id: costing.on_hand_at_warehouse(current, sku_id) for sku_id in averages}
     if any(target.landed_unit_cost is None for target, _, _ in wanted.values()):
@@ -182,18 +202,10 @@ def receipt_apply(
                 sku=target.sku.code,
                 open=target.short_quantity,
             )
-        for units, to in ((good, good_to), (damaged, damaged_to)):
-            if units and to is not None:
-                stock_receive(
-                    actor=actor,
-                    owner=current.seller,
-                    sku=target.sku,
-                    location=to,
-                    quantity=units,
-                    source=transit,
-                    document_type="inbound",
-                    document_ref=current.number,
-                )
+        for part in (p for p in parts if p.line_id == target.pk):
+            for units, to in ((part.good, good_to), (part.damaged, damaged_to)):
+                if units and to is not None:
+                    _receive_from_transit(current, target, part, units, to, actor)
         costing.landed_average_receive(
             average=averages[target.sku_id],
             shipment=current,
@@ -212,6 +224,38 @@ def receipt_apply(
     )
     emit("inbound.received", current)
     return current
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One receipt line as the ledger receives it: its units of one shipment line in one lot."""
+
+    index: int
+    line_id: uuid.UUID
+    good: int
+    damaged: int
+    lot_code: str
+    expires_on: dt.date | None
+
+
+def _receive_from_transit(
+    shipment: InboundShipment, line: ShipmentLine, part: _Part, units: int, to: Location, actor: Actor
+) -> None:
+    try:
+        stock_inbound_receive(
+            actor=actor,
+            owner=shipment.seller,
+            sku=line.sku,
+            location=to,
+            quantity=units,
+            lot_code=part.lot_code,
+            expires_on=part.expires_on,
+            document_ref=shipment.number,
+        )
+    except InvalidLot as exc:  # name the receipt line the lot belongs to
+        raise InvalidLot(
+            exc.detail, field=f"lines.{part.index}.{exc.field or 'lot_code'}", sku=line.sku.code
+        ) from exc
 
 
 def inbound_close(*, actor: Actor, shipment: InboundShipment, note: str = "") -> InboundShipment:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<uuid:pk>/close/", v.receiving_close, name="close"),
     path("<uuid:pk>/report/", v.receiving_report, name="report"),
     path("<uuid:pk>/report/answer/", v.receiving_report_answer, name="report-answer"),
+    path("<uuid:pk>/report/resolve/", v.receiving_report_resolve, name="report-resolve"),
     path("discrepancies/<uuid:pk>/photo/", v.discrepancy_photo, name="discrepancy-photo"),
 ]

@@ -2,8 +2,10 @@
 Enter): the shipments waiting at the operator's warehouses; one shipment — scan a carton label (or choose a
 carton), then items, each adding 1 (or type a quantity first), mark units damaged, confirm a carton as
 labelled; counted vs expected per SKU for the carton and the shipment; every scan listed, rejected ones
-with their reason. Discrepancies with a note and a photo; close; the receipt report both parties read and
-the seller acknowledges or disputes.
+with their reason. Lot-tracked items are received into the lot typed with the scan (kept for the next
+scans). Discrepancies with a note and a photo; close; the receipt report both parties read, the seller
+acknowledges or disputes, and the operator answers a dispute (accept with the adjustment, or reject with
+the reason).
 
 Included by the project under ``/receiving/`` (namespace ``receiving``). Operators' members with
 ``inbound:write`` receive; the report is read with ``inbound:read`` and answered by the seller's members with
@@ -13,8 +15,10 @@ Included by the project under ``/receiving/`` (namespace ``receiving``). Operato
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +42,7 @@ from haicang.inbound.models import (
 from haicang.inbound.receipt_report import (
     inbound_report_acknowledge,
     inbound_report_dispute,
+    inbound_report_resolve,
     report_or_preview,
     report_rows_live,
 )
@@ -46,10 +51,12 @@ from haicang.inbound.receiving_rules import carton_progress, report_totals
 from haicang.inbound.scanning import (
     counted_in_carton,
     declared_in_carton,
+    expiry_of,
     receiving_carton_confirm,
     receiving_scan_record,
     sku_for_scan,
 )
+from haicang.inventory.errors import InventoryErrorCode
 from haicang.network.models import Warehouse
 from haicang.parties.access import scope_for_request
 from haicang.parties.scoping import AccessDenied, Scope, scope_queryset
@@ -70,6 +77,9 @@ REASONS: dict[str, Any] = {
     InboundErrorCode.RECEIPT_INVALID: gettext_lazy("This could not be received."),
     ReceivingErrorCode.DISCREPANCY_INVALID: gettext_lazy("The discrepancy could not be recorded."),
     ReceivingErrorCode.PHOTO_INVALID: gettext_lazy("The photo must be a JPEG, PNG, GIF or WebP image."),
+    InventoryErrorCode.LOT_INVALID: gettext_lazy(
+        "Name the item's lot (and its expiry date when the lot is new), as printed on the carton."
+    ),
 }
 KIND_LABELS = {
     "short": gettext_lazy("Short"),
@@ -82,6 +92,11 @@ REPORT_STATUS_LABELS = {
     "open": gettext_lazy("Awaiting the seller"),
     "acknowledged": gettext_lazy("Acknowledged"),
     "disputed": gettext_lazy("Disputed"),
+    "resolved": gettext_lazy("Dispute answered"),
+}
+RESOLUTION_LABELS = {
+    "accepted": gettext_lazy("Claim accepted"),
+    "rejected": gettext_lazy("Claim rejected"),
 }
 STATUS_LABELS = {
     ShipmentStatus.ARRIVED: gettext_lazy("Arrived"),
@@ -198,12 +213,39 @@ def _quantity(raw: Any) -> Any:
         return text
 
 
-def _scan_url(shipment: InboundShipment, carton: Carton | None, scan: ReceivingScan | None = None) -> str:
+def _scan_url(
+    shipment: InboundShipment,
+    carton: Carton | None,
+    scan: ReceivingScan | None = None,
+    lot: tuple[str, str] = ("", ""),
+) -> str:
+    """The scanner page again, with the carton, the last scan and the lot typed (``lot``: code, expiry) kept."""
     url = reverse("receiving:shipment", args=[shipment.pk])
-    query = [f"carton={carton.number}"] if carton is not None else []
+    query: dict[str, Any] = {}
+    if carton is not None:
+        query["carton"] = carton.number
     if scan is not None:
-        query.append(f"scan={scan.pk}")
-    return url + ("?" + "&".join(query) if query else "")
+        query["scan"] = str(scan.pk)
+    if lot[0].strip():
+        query["lot"] = lot[0].strip()
+        if lot[1].strip():
+            query["expires"] = lot[1].strip()
+    return url + ("?" + urlencode(query) if query else "")
+
+
+def _lot_typed(source: Any) -> tuple[str, str]:
+    return (str(source.get("lot", ""))[:64], str(source.get("expires", ""))[:10])
+
+
+def _tracked_skus(shipment: InboundShipment) -> list[Any]:
+    """The shipment's SKUs received by lot (lot- or expiry-tracked), by code."""
+    from haicang.catalog.models import Sku
+
+    return list(
+        Sku.objects.filter(pk__in=shipment.lines.values("sku_id"))
+        .filter(Q(track_lot=True) | Q(track_expiry=True))
+        .order_by("code")
+    )
 
 
 def _scan_rows(scans: list[ReceivingScan]) -> list[dict[str, Any]]:
@@ -260,6 +302,7 @@ def _shipment_context(
         "last": _scan_rows([last])[0] if last is not None else None,
         "receivable": shipment.status in RECEIVABLE,
         "status_labels": STATUS_LABELS,
+        "tracked": _tracked_skus(shipment),
     }
 
 
@@ -280,24 +323,28 @@ def receiving_shipment(request: HttpRequest, pk: Any) -> HttpResponse:
         except Exception:
             last = None
     context = _shipment_context(shipment, carton, last)
+    context["lot"], context["expires"] = _lot_typed(request.GET)
     return render(request, "inbound/receiving/shipment.html", context)
 
 
 def _receiving_post(request: HttpRequest, scope: Scope, shipment: InboundShipment) -> HttpResponse:
     action = request.POST.get("action", "scan")
     carton = _carton(shipment, _carton_number(request.POST.get("carton")))
+    lot = _lot_typed(request.POST)
     if action == "carton":
-        return redirect(_scan_url(shipment, carton))
+        return redirect(_scan_url(shipment, carton, lot=lot))
     if action == "confirm":
         if carton is None:
             messages.error(request, _("Choose a carton first."))
-            return redirect(_scan_url(shipment, None))
-        scans = receiving_carton_confirm(actor=scope.actor, shipment=shipment, carton=carton)
-        return redirect(_scan_url(shipment, carton, scans[0]))
+            return redirect(_scan_url(shipment, None, lot=lot))
+        scans = receiving_carton_confirm(
+            actor=scope.actor, shipment=shipment, carton=carton, lot_code=lot[0], expires_on=lot[1]
+        )
+        return redirect(_scan_url(shipment, carton, scans[0], lot=lot))
     raw = request.POST.get("raw", "")
     if not raw.strip():
         messages.error(request, _("Scan a carton label or an item."))
-        return redirect(_scan_url(shipment, carton))
+        return redirect(_scan_url(shipment, carton, lot=lot))
     scan = receiving_scan_record(
         actor=scope.actor,
         shipment=shipment,
@@ -306,10 +353,12 @@ def _receiving_post(request: HttpRequest, scope: Scope, shipment: InboundShipmen
         quantity=_quantity(request.POST.get("quantity")),
         damaged=request.POST.get("damaged") == "1",
         note=request.POST.get("note", ""),
+        lot_code=lot[0],
+        expires_on=lot[1],
     )
     if scan.kind == ScanKind.CARTON and scan.status == ScanStatus.APPLIED:
         carton = scan.carton
-    return redirect(_scan_url(shipment, carton, scan))
+    return redirect(_scan_url(shipment, carton, scan, lot=lot))
 
 
 # --- discrepancies ------------------------------------------------------------------------------------------
@@ -328,6 +377,8 @@ def receiving_discrepancy(request: HttpRequest, pk: Any) -> HttpResponse:
         "quantity": source.get("quantity", "1"),
         "carton": source.get("carton", ""),
         "note": source.get("note", ""),
+        "lot": source.get("lot", ""),
+        "expires": source.get("expires", ""),
     }
     errors: list[str] = []
     if request.method == "POST":
@@ -335,6 +386,7 @@ def receiving_discrepancy(request: HttpRequest, pk: Any) -> HttpResponse:
         try:
             sku = sku_for_scan(shipment, values["sku"])
             quantity = _quantity(values["quantity"])
+            expires_on = expiry_of(values["expires"])
             discrepancy_record(
                 actor=scope.actor,
                 shipment=shipment,
@@ -344,6 +396,8 @@ def receiving_discrepancy(request: HttpRequest, pk: Any) -> HttpResponse:
                 note=values["note"],
                 carton=_carton(shipment, _carton_number(values["carton"])),
                 photo=Photo(upload.read(), upload.name or "") if upload is not None else None,
+                lot_code=values["lot"][:64],
+                expires_on=expires_on,
             )
         except DomainError as exc:
             errors.append(_discrepancy_error(exc))
@@ -364,6 +418,7 @@ def receiving_discrepancy(request: HttpRequest, pk: Any) -> HttpResponse:
         "errors": errors,
         "kinds": [(k, KIND_LABELS[k]) for k in ("over", "unexpected_sku", "damaged")],
         "cartons": list(shipment.cartons.order_by("number")),
+        "tracked": _tracked_skus(shipment),
     }
     return render(request, "inbound/receiving/discrepancy.html", context, status=400 if errors else 200)
 
@@ -380,6 +435,8 @@ def _discrepancy_error(exc: DomainError) -> str:
             return _("Type a whole number above 0.")
         if exc.field == "kind":
             return _("This item is on the shipment: record the extra units as over.")
+    if exc.code == InboundErrorCode.RECEIPT_INVALID and exc.field == "expires_on":
+        return _("Type the expiry date as 2027-03-31.")
     return reason_text(str(exc.code), exc.detail) or exc.detail
 
 
@@ -410,6 +467,7 @@ def receiving_report(request: HttpRequest, pk: Any) -> HttpResponse:
     scope.require(READ)
     shipment = _shipment(scope, pk)
     report = report_or_preview(shipment)
+    resolution = report.get("resolution")
     context = {
         "shipment": shipment,
         "report": report,
@@ -417,8 +475,10 @@ def receiving_report(request: HttpRequest, pk: Any) -> HttpResponse:
         "kind_labels": KIND_LABELS,
         "may_answer": scope.seller_id is not None
         and scope.can(WRITE)
-        and report["status"] in ("open", "disputed"),
+        and report["status"] in ("open", "disputed", "resolved"),
         "may_dispute": report["status"] == "open",
+        "may_resolve": scope.operator_id is not None and scope.can(WRITE) and report["status"] == "disputed",
+        "resolution_label": RESOLUTION_LABELS.get(resolution["outcome"], "") if resolution else "",
         "is_operator": scope.operator_id is not None,
     }
     return render(request, "inbound/receiving/report.html", context)
@@ -445,6 +505,34 @@ def receiving_report_answer(request: HttpRequest, pk: Any) -> HttpResponse:
             messages.error(request, _("Say why you dispute the report."))
         else:
             messages.error(request, _("The receipt report was already answered."))
+    return redirect("receiving:report", pk=shipment.pk)
+
+
+@scoped_page
+@require_POST
+def receiving_report_resolve(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The operator answers the seller's dispute: accept (with the adjustment made) or reject (with why)."""
+    scope = _operator_scope(request)
+    shipment = _shipment(scope, pk)
+    outcome = request.POST.get("outcome", "")
+    try:
+        inbound_report_resolve(
+            actor=scope.actor, shipment=shipment, outcome=outcome, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        if exc.field == "note" and outcome == "accepted":
+            messages.error(request, _("Say what you adjust for the seller's claim."))
+        elif exc.field == "note":
+            messages.error(request, _("Say why you reject the seller's claim."))
+        elif exc.field == "outcome":
+            messages.error(request, _("Accept or reject the seller's claim."))
+        else:
+            messages.error(request, _("The dispute was already answered."))
+    else:
+        if outcome == "accepted":
+            messages.success(request, _("You accepted the seller's claim. The seller is told."))
+        else:
+            messages.success(request, _("You rejected the seller's claim. The seller is told."))
     return redirect("receiving:report", pk=shipment.pk)
 
 

@@ -4,7 +4,9 @@ A scan is read as a **carton label** (``carton_codes``: ``<seller>/<ASN number>/
 carton being received, or as a **SKU** of the shipment's seller by barcode (GTINs in any length) or code,
 which receives ``quantity`` units (default 1) of it — good units into a receiving location, or, marked
 damaged, into a damaged location with a *damaged* discrepancy. ``receiving_carton_confirm`` receives what a
-carton's label declares and was not counted in it yet.
+carton's label declares and was not counted in it yet. Units of a lot-tracked SKU are received into the lot
+the receiver names with the scan (``lot_code``; ``expires_on`` when the lot is new and the SKU
+expiry-tracked); for other SKUs the lot is ignored, so a lot left on the page does no harm.
 
 A scan that cannot be applied is **kept** with its reason (a stable code and a sentence) and never lost:
 unknown barcode (``inbound.scan_unknown``), a label of another shipment or a carton it does not have
@@ -15,6 +17,7 @@ that is not being received (``inbound.status_invalid``), and any other refusal o
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -46,7 +49,7 @@ from haicang.inbound.models import (
     ScanKind,
     ScanStatus,
 )
-from haicang.inbound.receiving import RECEIVABLE, ReceiptLine, receipt_apply
+from haicang.inbound.receiving import RECEIVABLE, ReceiptLine, lot_of, receipt_apply
 from haicang.inbound.receiving_rules import carton_remaining
 from haicang.inbound.services import shipment_hold
 from haicang.inventory import locks
@@ -103,6 +106,7 @@ def _kept(
     quantity: int,
     damaged: bool,
     error: DomainError | None,
+    lot_code: str = "",
 ) -> ReceivingScan:
     """Write the scan (inside the caller's transaction when applied) and audit it."""
     scan = ReceivingScan.objects.create(
@@ -113,6 +117,7 @@ def _kept(
         sku=sku,
         quantity=quantity if error is None else 0,
         damaged=damaged,
+        lot_code=(lot_code or "")[:64],
         status=ScanStatus.APPLIED if error is None else ScanStatus.REJECTED,
         reason_code="" if error is None else str(error.code)[:64],
         reason="" if error is None else error.detail[:500],
@@ -131,6 +136,7 @@ def _kept(
             "carton": carton.number if carton else None,
             "quantity": quantity,
             "damaged": damaged,
+            "lot": scan.lot_code,
             "reason": scan.reason_code,
         },
     )
@@ -147,6 +153,7 @@ def _rejected(
     quantity: int,
     damaged: bool,
     error: DomainError,
+    lot_code: str = "",
 ) -> ReceivingScan:
     with transaction.atomic():
         return _kept(
@@ -159,6 +166,7 @@ def _rejected(
             quantity=quantity,
             damaged=damaged,
             error=error,
+            lot_code=lot_code,
         )
 
 
@@ -174,10 +182,13 @@ def receiving_scan_record(
     photo: Photo | None = None,
     location: Location | None = None,
     damaged_location: Location | None = None,
+    lot_code: str = "",
+    expires_on: Any = None,
 ) -> ReceivingScan:
     """Read and apply one scan; the scan is kept either way (``status`` applied or rejected, with the
     reason). A carton label selects the carton (the scan's ``carton``); a SKU receives ``quantity`` units,
-    counted in ``carton`` when given. Only an empty scan is refused without being kept."""
+    counted in ``carton`` when given, in lot ``lot_code`` when the SKU is lot-tracked (``expires_on``: a date,
+    or its ISO text as typed). Only an empty scan is refused without being kept."""
     raw = (raw or "").strip()
     if not raw:
         raise ReceiptInvalid("scan a carton label or an item", field="raw")
@@ -202,8 +213,9 @@ def receiving_scan_record(
                 raise ReceiptInvalid(
                     f"a quantity is a whole number above 0, not {quantity!r}", field="quantity"
                 )
+            expires_on = expiry_of(expires_on)
     except DomainError as exc:
-        return _rejected(actor, shipment, kind, raw, carton, sku, units, damaged, exc)
+        return _rejected(actor, shipment, kind, raw, carton, sku, units, damaged, exc, lot_code)
     if label is not None:
         with transaction.atomic():
             return _kept(
@@ -230,7 +242,24 @@ def receiving_scan_record(
         photo=photo,
         location=location,
         damaged_location=damaged_location,
+        lot_code=lot_code,
+        expires_on=expires_on,
     )
+
+
+def expiry_of(value: Any) -> dt.date | None:
+    """An expiry date given as a date or as typed (``2027-03-31``; empty: none); ReceiptInvalid otherwise."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ReceiptInvalid(
+            f"an expiry date is written 2027-03-31, not {text!r}", field="expires_on"
+        ) from None
 
 
 def _receive(
@@ -246,9 +275,12 @@ def _receive(
     photo: Photo | None,
     location: Location | None,
     damaged_location: Location | None,
+    lot_code: str = "",
+    expires_on: dt.date | None = None,
 ) -> ReceivingScan:
     path = ""
     pk = new_id()
+    lot_code, expires_on = lot_of(sku, lot_code, expires_on)
     try:
         if damaged and photo is not None:
             extension = photo_extension(photo.content)
@@ -273,10 +305,15 @@ def _receive(
                     photo_path=path,
                     damaged_location=damaged_location,
                     pk=pk,
+                    lot_code=lot_code,
+                    expires_on=expires_on,
                 )
             else:
                 receipt_apply(
-                    actor=actor, shipment=shipment, lines=[ReceiptLine(sku.pk, units)], location=location
+                    actor=actor,
+                    shipment=shipment,
+                    lines=[ReceiptLine(sku.pk, units, 0, lot_code, expires_on)],
+                    location=location,
                 )
             return _kept(
                 actor=actor,
@@ -288,13 +325,14 @@ def _receive(
                 quantity=units,
                 damaged=damaged,
                 error=None,
+                lot_code=lot_code,
             )
 
         return locks.ledger_atomic(apply)
     except DomainError as exc:
         if path:
             file_delete(actor=actor, path=path)
-        return _rejected(actor, shipment, ScanKind.SKU, raw, carton, sku, units, damaged, exc)
+        return _rejected(actor, shipment, ScanKind.SKU, raw, carton, sku, units, damaged, exc, lot_code)
 
 
 def counted_in_carton(carton: Carton) -> dict[uuid.UUID, int]:
@@ -312,11 +350,18 @@ def declared_in_carton(carton: Carton) -> dict[uuid.UUID, int]:
 
 
 def receiving_carton_confirm(
-    *, actor: Actor, shipment: InboundShipment, carton: Carton, location: Location | None = None
+    *,
+    actor: Actor,
+    shipment: InboundShipment,
+    carton: Carton,
+    location: Location | None = None,
+    lot_code: str = "",
+    expires_on: Any = None,
 ) -> list[ReceivingScan]:
     """Receive carton ``carton`` as labelled: per SKU its label declares, the units not counted in it yet
-    (one applied scan per SKU). Refused as a whole — and kept as one rejected scan — when nothing is left in
-    it or a line would get more than expected."""
+    (one applied scan per SKU); its lot-tracked SKUs in lot ``lot_code`` (a carton of one lot — otherwise
+    scan its items lot by lot). Refused as a whole — and kept as one rejected scan — when nothing is left in
+    it, a line would get more than expected, or a lot-tracked SKU's lot is missing."""
     raw = f"confirm carton {carton.number}"
     if carton.shipment_id != shipment.pk:
         error: DomainError = CartonUnknown(
@@ -329,13 +374,15 @@ def receiving_carton_confirm(
         remaining = carton_remaining(declared_in_carton(carton), counted_in_carton(carton))
         if not remaining:
             raise ReceiptInvalid(f"everything carton {carton.number} declares was counted", field="carton")
+        skus = Sku.objects.in_bulk(list(remaining))
+        expiry = expiry_of(expires_on)
+        lots = {sku_id: lot_of(skus[sku_id], lot_code, expiry) for sku_id in remaining}
         receipt_apply(
             actor=actor,
             shipment=current,
-            lines=[ReceiptLine(sku_id, n) for sku_id, n in remaining.items()],
+            lines=[ReceiptLine(sku_id, n, 0, *lots[sku_id]) for sku_id, n in remaining.items()],
             location=location,
         )
-        skus = Sku.objects.in_bulk(list(remaining))
         return [
             _kept(
                 actor=actor,
@@ -347,6 +394,7 @@ def receiving_carton_confirm(
                 quantity=n,
                 damaged=False,
                 error=None,
+                lot_code=lots[sku_id][0],
             )
             for sku_id, n in remaining.items()
         ]

@@ -381,9 +381,17 @@ class EtaSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
+_LOT_HELP = "Lot-tracked SKUs: the lot the units belong to (ignored for other SKUs)"
+_EXPIRY_HELP = "A new lot of an expiry-tracked SKU: its expiry date"
+
+
 class ReceiptLineInSerializer(_SkuRefIn):
     quantity = serializers.IntegerField(min_value=0, default=0, help_text="Good units")
     damaged = serializers.IntegerField(min_value=0, default=0)
+    lot_code = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=64, help_text=_LOT_HELP
+    )
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_EXPIRY_HELP)
 
 
 class ReceiptSerializer(serializers.Serializer[Any]):
@@ -393,7 +401,9 @@ class ReceiptSerializer(serializers.Serializer[Any]):
 
 
 def receipt_lines_of(rows: list[dict[str, Any]]) -> list[ReceiptLine]:
-    return [ReceiptLine(sku_ref(r), r["quantity"], r["damaged"]) for r in rows]
+    return [
+        ReceiptLine(sku_ref(r), r["quantity"], r["damaged"], r["lot_code"], r["expires_on"]) for r in rows
+    ]
 
 
 # --- receiving: scans, discrepancies, the receipt report ---------------------------------------------------
@@ -413,6 +423,7 @@ class ReceivingScanSerializer(serializers.Serializer[Any]):
     sku = RefSerializer(allow_null=True)
     quantity = serializers.IntegerField(help_text="Units received by the scan (0 when rejected)")
     damaged = serializers.BooleanField()
+    lot_code = serializers.CharField(help_text="The lot received (lot-tracked SKUs), else empty")
     status = serializers.CharField(help_text="applied or rejected")
     reason_code = serializers.CharField(help_text="Why it was rejected: a stable error code")
     reason = serializers.CharField()
@@ -428,11 +439,23 @@ class ScanInSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     location = serializers.CharField(required=False, help_text="Receiving location code (default: the first)")
     damaged_location = serializers.CharField(required=False, help_text="Damaged location code")
+    lot_code = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=64, help_text=_LOT_HELP
+    )
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_EXPIRY_HELP)
 
 
 class CartonConfirmInSerializer(serializers.Serializer[Any]):
     carton = serializers.IntegerField(help_text="The carton's number")
     location = serializers.CharField(required=False, help_text="Receiving location code (default: the first)")
+    lot_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=64,
+        help_text="The lot of the carton's lot-tracked SKUs (a carton of one lot; else scan its items)",
+    )
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_EXPIRY_HELP)
 
 
 class DiscrepancySerializer(serializers.Serializer[Any]):
@@ -442,6 +465,7 @@ class DiscrepancySerializer(serializers.Serializer[Any]):
     kind = serializers.CharField(help_text="short, over, damaged, unexpected_sku")
     sku = RefSerializer()
     quantity = serializers.IntegerField()
+    lot_code = serializers.CharField(help_text="The lot received (lot-tracked SKUs), else empty")
     note = serializers.CharField()
     has_photo = serializers.SerializerMethodField()
     actor = serializers.CharField(source="actor_label")
@@ -461,17 +485,37 @@ class DiscrepancyInSerializer(_SkuRefIn):
     )
     location = serializers.CharField(required=False, help_text="Receiving location code (over, unexpected)")
     damaged_location = serializers.CharField(required=False, help_text="Damaged location code (damaged)")
+    lot_code = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=64, help_text=_LOT_HELP
+    )
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None, help_text=_EXPIRY_HELP)
+
+
+class DisputeSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(help_text="The seller's claim")
+    at = serializers.DateTimeField()
+    by = serializers.CharField()
+
+
+class ResolutionSerializer(serializers.Serializer[Any]):
+    outcome = serializers.CharField(help_text="accepted (the seller's claim) or rejected")
+    note = serializers.CharField(help_text="The adjustment made (accepted) or the reason (rejected)")
+    at = serializers.DateTimeField()
+    by = serializers.CharField()
 
 
 class ReceiptReportSerializer(serializers.Serializer[Any]):
     status = serializers.CharField(
-        help_text="preview (not closed yet), open (awaiting the seller), acknowledged, disputed"
+        help_text="preview (not closed yet), open (awaiting the seller), acknowledged, disputed, "
+        "resolved (the operator answered the dispute)"
     )
     closed_at = serializers.DateTimeField(allow_null=True)
     closed_by = serializers.CharField(allow_blank=True)
     responded_at = serializers.DateTimeField(allow_null=True)
     responded_by = serializers.CharField(allow_blank=True)
     response_note = serializers.CharField(allow_blank=True)
+    dispute = DisputeSerializer(allow_null=True, help_text="The seller's dispute, kept after any answer")
+    resolution = ResolutionSerializer(allow_null=True, help_text="The operator's answer to the dispute")
     totals = serializers.DictField(child=serializers.IntegerField())
     lines = serializers.ListField(
         child=serializers.DictField(),
@@ -481,3 +525,13 @@ class ReceiptReportSerializer(serializers.Serializer[Any]):
 
 class ReportAnswerSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class ReportResolveSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(
+        choices=["accepted", "rejected"],
+        help_text="accepted: the seller's claim holds; rejected: it does not",
+    )
+    note = serializers.CharField(
+        max_length=1000, help_text="Accepted: the adjustment made (credit, stock correction…); rejected: why"
+    )

@@ -255,7 +255,10 @@ def inbound_arrive(
 
 
 def inbound_cancel(*, actor: Actor, shipment: InboundShipment, reason: str = "") -> InboundShipment:
-    """Cancel a shipment that has not arrived. Units already in transit go back to the supplier."""
+    """Cancel a shipment that has not arrived. Units already in transit go back to the supplier (all of
+    them: nothing is received before arrival), so a cancelled shipment leaves nothing in transit;
+    ``inbound.cancelled`` is announced (the operator hears of it when it had seen the shipment, i.e. after
+    submission)."""
     from haicang.inventory import locks
     from haicang.inventory.services import DemandLine, stock_in_transit_clear
     from haicang.network.models import LocationKind
@@ -286,6 +289,7 @@ def inbound_cancel(*, actor: Actor, shipment: InboundShipment, reason: str = "")
             after={"status": current.status},
             summary=(reason or "")[:500],
         )
+        emit("inbound.cancelled", current)
         return current
 
     return locks.ledger_atomic(cancel)

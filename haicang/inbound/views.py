@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -406,8 +407,9 @@ def _landed(shipment: InboundShipment, lines: list[ShipmentLine]) -> LandedBreak
 
 
 def _actions(scope: Scope, shipment: InboundShipment) -> set[str]:
-    """The steps the scope may take now, by the services' rules: the seller drafts, submits, dispatches,
-    changes the ETA and the costs, cancels; the arrival is the operator's or the seller's."""
+    """The steps the scope may take now, by the services' rules: the seller drafts (and fills a draft's
+    cartons from a packing list, with ``imports:write``), submits, dispatches, changes the ETA and the costs,
+    cancels; the arrival is the operator's or the seller's."""
     if not scope.can(WRITE):
         return set()
     status = shipment.status
@@ -415,6 +417,8 @@ def _actions(scope: Scope, shipment: InboundShipment) -> set[str]:
     if scope.party_kind is PartyKind.SELLER and scope.party_id == shipment.seller_id:
         if status == ShipmentStatus.DRAFT:
             actions |= {"edit", "submit"}
+            if scope.can("imports:write"):
+                actions.add("import_packing_list")
         if status == ShipmentStatus.SUBMITTED:
             actions.add("dispatch")
         if status in services.BEFORE_ARRIVAL:
@@ -458,6 +462,11 @@ def shipment_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "priced": priced,
         "actions": _actions(scope, shipment),
         "several_sellers": scope.party_kind is PartyKind.OPERATOR,
+        "has_report": shipment.status
+        in (ShipmentStatus.ARRIVED, ShipmentStatus.RECEIVING, ShipmentStatus.CLOSED),
+        "packing_list_url": reverse("exchange:job-list")
+        + "?"
+        + urlencode({"kind": "inbound_packing_list", "shipment": shipment.number}),
     }
     if priced:
         context["costs"] = [

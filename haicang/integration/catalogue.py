@@ -68,6 +68,11 @@ _ORDER = _object(
     ),
     on_hold={"type": "boolean"},
     lines=_COUNT,
+    allocation_status={
+        "type": "string",
+        "enum": ["unallocated", "allocated", "backordered", "cancelled"],
+        "description": "where the order's stock stands (routing's own status; status stays the channel's)",
+    },
 )
 _ORDER_EXAMPLE = {
     "order": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d3a4b", "number": "ORD-2026-000123"},
@@ -79,6 +84,7 @@ _ORDER_EXAMPLE = {
     },
     "on_hold": False,
     "lines": 2,
+    "allocation_status": "unallocated",
 }
 
 _INBOUND = _object(
@@ -160,7 +166,7 @@ for _event in (
         subject_type="orders.order",
         description="An order's lines, address, service level or status changed.",
         data_schema=_ORDER,
-        example={**_ORDER_EXAMPLE, "status": "allocated"},
+        example={**_ORDER_EXAMPLE, "allocation_status": "allocated"},
     ),
     EventType(
         name="order.cancelled",
@@ -168,7 +174,7 @@ for _event in (
         subject_type="orders.order",
         description="An order was cancelled.",
         data_schema=_ORDER,
-        example={**_ORDER_EXAMPLE, "status": "cancelled"},
+        example={**_ORDER_EXAMPLE, "status": "cancelled", "allocation_status": "cancelled"},
     ),
     EventType(
         name=STOCK_AVAILABLE_CHANGED,
@@ -216,17 +222,31 @@ for _event in (
         name="fulfillment_request.changed",
         schema_version=1,
         subject_type="fulfillment.request",
-        description="A fulfillment request sent to an operator was created or changed status.",
+        description="A fulfillment request sent to an operator was created or changed status, or its "
+        "cancellation was requested or answered.",
         data_schema=_object(
             ["request", "status"],
             request=_object(["id", "number"], id=_UUID, number={"type": "string"}),
             order=_REF,
-            status={"type": "string"},
+            status={
+                "type": "string",
+                "enum": ["submitted", "accepted", "rejected", "in_progress", "shipped", "cancelled"],
+            },
+            cancellation={
+                "type": "string",
+                "enum": ["", "requested", "accepted", "refused"],
+                "description": "the seller's cancellation request: none (empty), requested, accepted, refused",
+            },
+            warehouse=_REF,
+            due_at=_TIME,
         ),
         example={
             "request": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0101", "number": "FR-2026-000045"},
             "order": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d3a4b", "code": "ORD-2026-000123"},
-            "status": "picking",
+            "status": "in_progress",
+            "cancellation": "requested",
+            "warehouse": {"id": "01936f2e-7a40-7c1e-9a3b-000000000001"},
+            "due_at": "2026-03-03T17:00:00Z",
         },
     ),
     EventType(
@@ -341,6 +361,75 @@ for _event in (
                 "note": "Carton 7 was signed for intact; 12 units cannot be missing.",
                 "responded_at": "2026-04-04T09:12:00Z",
             },
+        },
+    ),
+    EventType(
+        name="inbound.report_resolved",
+        schema_version=1,
+        subject_type="inbound.shipment",
+        description="The warehouse's operator answered the seller's dispute of a receipt report: the claim "
+        "accepted (with the adjustment made) or rejected (with the reason).",
+        data_schema=_object(
+            ["inbound", "warehouse", "report"],
+            inbound=_REF,
+            warehouse=_REF,
+            report=_object(
+                ["status", "dispute", "resolution"],
+                status={"type": "string"},
+                dispute=_object(
+                    ["note"], note={"type": "string"}, at={"type": ["string", "null"], "format": "date-time"}
+                ),
+                resolution=_object(
+                    ["outcome", "note"],
+                    outcome={"type": "string", "enum": ["accepted", "rejected"]},
+                    note={"type": "string"},
+                    at={"type": ["string", "null"], "format": "date-time"},
+                ),
+            ),
+        ),
+        example={
+            "inbound": {"id": "01936f2e-7a40-7c1e-9a3b-5f0e1c2d0301", "code": "ASN-2026-000012"},
+            "warehouse": {"id": "01936f2e-7a40-7c1e-9a3b-000000000001", "code": "DE-HAM-1"},
+            "report": {
+                "status": "resolved",
+                "dispute": {
+                    "note": "Carton 7 was signed for intact; 12 units cannot be missing.",
+                    "at": "2026-04-04T09:12:00Z",
+                },
+                "resolution": {
+                    "outcome": "accepted",
+                    "note": "Found carton 7 behind the dock door; 12 units added to RCV-01.",
+                    "at": "2026-04-05T10:30:00Z",
+                },
+            },
+        },
+    ),
+    EventType(
+        name="inbound.cancelled",
+        schema_version=1,
+        subject_type="inbound.shipment",
+        description="A seller cancelled an inbound shipment before it arrived; units already in transit went "
+        "back to the supplier.",
+        data_schema=_object(
+            ["inbound", "warehouse", "status", "cancelled_at"],
+            inbound=_REF,
+            warehouse=_REF,
+            status={"type": "string"},
+            mode={"type": "string"},
+            eta={"type": ["string", "null"], "format": "date"},
+            arrived_at={"type": ["string", "null"], "format": "date-time"},
+            dispatched_at={"type": ["string", "null"], "format": "date-time"},
+            cancelled_at={"type": ["string", "null"], "format": "date-time"},
+            reason={"type": "string"},
+            lines=_COUNT,
+            units=_COUNT,
+        ),
+        example={
+            **_INBOUND_EXAMPLE,
+            "status": "cancelled",
+            "dispatched_at": "2026-03-01T08:00:00Z",
+            "cancelled_at": "2026-03-04T11:20:00Z",
+            "reason": "Container rolled over; goods rebooked on ASN-2026-000015.",
         },
     ),
     EventType(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Model, Sum
+from django.utils import timezone
 
 from haicang.catalog.models import Sku
 from haicang.core.actors import Actor
@@ -259,11 +260,39 @@ def stock_release(*, actor: Actor, reservation: Reservation, quantity: int | Non
     return locks.ledger_atomic(release)
 
 
+@dataclass(frozen=True)
+class ConsumeSource:
+    """Where shipped units are taken from: ``quantity`` units in one pick or bulk bin of the reservation's
+    warehouse; ``lot_code`` ``None`` takes any lot there (FIFO/FEFO), ``""`` or a code that lot only."""
+
+    location: Location
+    quantity: int
+    lot_code: str | None = None
+
+
 def stock_consume(
-    *, actor: Actor, reservation: Reservation, quantity: int | None = None, document_ref: str = ""
+    *,
+    actor: Actor,
+    reservation: Reservation,
+    quantity: int | None = None,
+    document_ref: str = "",
+    sources: Sequence[ConsumeSource] | None = None,
 ) -> list[Move]:
-    """Ship held units: moves from the warehouse's pick and bulk bins (FIFO by receipt, FEFO for expiry-tracked
-    SKUs, then walk order) to the customer, releasing the reservation by as much."""
+    """Ship held units: moves from the warehouse's pick and bulk bins to the customer, releasing the
+    reservation by as much. Without ``sources`` the bins are chosen FIFO by receipt (FEFO for expiry-tracked
+    SKUs), then walk order; with ``sources`` (the bins the units were picked from) exactly those, whose
+    quantities must add up to what is consumed (``quantity``, default: their sum)."""
+    if sources is not None:
+        if not sources:
+            raise InvalidQuantity("name at least one source bin", field="sources")
+        for source in sources:
+            _quantity(source.quantity, field="sources")
+            if source.location.kind not in SELLABLE_KINDS:
+                raise InvalidLocation(f"{source.location} is not a pick or bulk bin", field="sources")
+        total = sum(source.quantity for source in sources)
+        if quantity is not None and _quantity(quantity) != total:
+            raise InvalidQuantity(f"the sources hold {total} units, not {quantity}", field="sources")
+        quantity = total
 
     def consume() -> list[Move]:
         current = Reservation.objects.select_related("sku").get(pk=reservation.pk)
@@ -271,7 +300,10 @@ def stock_consume(
         if amount == 0 or amount > current.open_quantity:
             raise ReservationClosed(f"the reservation holds {current.open_quantity} units, not {amount}")
         _reservation_take(current, amount, consumed=True)
-        lines = _pick_lines(current.owner_id, current.sku, current.warehouse_id, amount)
+        if sources is None:
+            lines = _pick_lines(current.owner_id, current.sku, current.warehouse_id, amount)
+        else:
+            lines = _source_lines(current, sources)
         moves = moves_post(
             actor=actor,
             owner_id=current.owner_id,
@@ -280,10 +312,33 @@ def stock_consume(
             document_ref=document_ref or current.demand_ref,
             unreserve={(current.sku_id, current.warehouse_id): amount},
         )
-        audit_record(actor=actor, action="stock.consumed", subject=current, after={"consumed": amount})
+        after: dict[str, object] = {"consumed": amount}
+        if sources is not None:
+            after["bins"] = [f"{s.location.code} {s.lot_code or ''}".strip() for s in sources]
+        audit_record(actor=actor, action="stock.consumed", subject=current, after=after)
         return moves
 
     return locks.ledger_atomic(consume)
+
+
+def _source_lines(reservation: Reservation, sources: Sequence[ConsumeSource]) -> list[MoveLine]:
+    """The named bins' moves to the customer (each bin's layers FIFO, or FEFO for expiry-tracked SKUs)."""
+    customer = _virtual(LocationKind.CUSTOMER)
+    lines: list[MoveLine] = []
+    for source in sources:
+        if source.location.warehouse_id != reservation.warehouse_id:
+            raise InvalidLocation(f"{source.location} is not in the reservation's warehouse", field="sources")
+        lines.append(
+            MoveLine(
+                reservation.sku_id,
+                source.location,
+                customer,
+                source.quantity,
+                lot_code=source.lot_code,
+                fefo=reservation.sku.track_expiry,
+            )
+        )
+    return lines
 
 
 def _pick_lines(owner_id: uuid.UUID, sku: Sku, warehouse_id: uuid.UUID, quantity: int) -> list[MoveLine]:
@@ -521,6 +576,63 @@ def stock_inbound_dispatch(
     return locks.ledger_atomic(post)
 
 
+def stock_inbound_receive(
+    *,
+    actor: Actor,
+    owner: Seller,
+    sku: Sku,
+    location: Location,
+    quantity: int,
+    lot_code: str = "",
+    expires_on: dt.date | None = None,
+    document_ref: str,
+    effective_at: dt.datetime | None = None,
+) -> list[Move]:
+    """Units of a first-leg shipment arrive from *in transit to* ``location``'s warehouse at ``location``.
+
+    In transit they are as :func:`stock_inbound_dispatch` left them: no lot, the dispatch date as layer date.
+    They land as received: in the lot named now (lot-tracked SKUs; a new lot of an expiry-tracked SKU needs
+    ``expires_on``, as at any receipt) and with the **receipt date** as layer date, so FIFO ageing starts at
+    arrival. A move keeps its layer, so this is two moves of one document (type ``inbound``): in transit →
+    supplier (the units as dispatched) and supplier → ``location`` (the units as received); the supplier's
+    lot-less layer of the dispatch goes back to zero. A lot for a SKU that is not lot-tracked is refused."""
+    quantity = _quantity(quantity)
+    _own(owner, sku)
+    _real(location)
+    lot_code = (lot_code or "").strip()
+    if sku.track_lot or sku.track_expiry:
+        lot_ensure(owner=owner, sku=sku, code=lot_code, expires_on=expires_on)
+    elif lot_code:
+        raise InvalidLot(f"{sku.code} is not lot-tracked: leave the lot empty", field="lot_code")
+    warehouse = location.warehouse
+    assert warehouse is not None  # noqa: S101 - a real location has a warehouse
+
+    def post() -> list[Move]:
+        transit, supplier = _in_transit(warehouse), _virtual(LocationKind.SUPPLIER)
+        when = effective_at or timezone.now()
+        return moves_post(
+            actor=actor,
+            owner_id=owner.pk,
+            lines=[
+                MoveLine(sku.pk, transit, supplier, quantity, lot_code=""),
+                MoveLine(
+                    sku.pk,
+                    supplier,
+                    location,
+                    quantity,
+                    lot_code=lot_code,
+                    received_on=timezone.localdate(when),
+                ),
+            ],
+            document_type="inbound",
+            document_ref=document_ref,
+            reason=f"received at {location.code}" + (f" as lot {lot_code}" if lot_code else ""),
+            effective_at=when,
+        )
+
+    return locks.ledger_atomic(post)
+
+
 def stock_in_transit_clear(
     *,
     actor: Actor,
@@ -532,7 +644,8 @@ def stock_in_transit_clear(
     document_ref: str,
 ) -> list[Move]:
     """Take units out of *in transit to ``warehouse``* without receiving them: back to the *supplier* (a
-    cancelled shipment) or to *inventory loss* (units short when a shipment is closed). A reason is required."""
+    cancelled shipment) or to *inventory loss* (units short when a shipment is closed). A reason is required.
+    Only lot-less units are taken (what :func:`stock_inbound_dispatch` put there), never a transfer's lots."""
     if to_kind not in (LocationKind.SUPPLIER, LocationKind.INVENTORY_LOSS):
         raise InvalidLocation(
             "units in transit go back to the supplier or to inventory loss", field="to_kind"
@@ -550,7 +663,7 @@ def stock_in_transit_clear(
         return moves_post(
             actor=actor,
             owner_id=owner.pk,
-            lines=[MoveLine(line.sku.pk, transit, target, line.quantity) for line in lines],
+            lines=[MoveLine(line.sku.pk, transit, target, line.quantity, lot_code="") for line in lines],
             document_type="inbound",
             document_ref=document_ref,
             reason=reason.strip(),

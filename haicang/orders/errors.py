@@ -16,6 +16,7 @@ class OrdersErrorCode(StrEnum):
     WEBHOOK_REJECTED = "orders.webhook_rejected"
     ON_HOLD = "orders.on_hold"
     NOT_ROUTABLE = "orders.not_routable"
+    NOT_CANCELLABLE = "orders.not_cancellable"
 
 
 class OrderInputInvalid(ValidationFailed):
@@ -52,3 +53,10 @@ class OrderNotRoutable(Conflict):
 
     code: ClassVar[str] = OrdersErrorCode.NOT_ROUTABLE
     title = "The order cannot be routed"
+
+
+class OrderNotCancellable(Conflict):
+    """The seller's cancellation refused: the order is already cancelled, or it has shipped."""
+
+    code: ClassVar[str] = OrdersErrorCode.NOT_CANCELLABLE
+    title = "The order cannot be cancelled"

@@ -1,6 +1,7 @@
 """The payloads of ``order.created``, ``order.changed`` and ``order.cancelled``, rendered at delivery time
 through the receiving party's scope (``haicang.integration.rendering``). No personal data and no prices: the
-order's id and number, its status, its channel and the number of lines. A receiver that needs more reads
+order's id and number, its status, its channel, the number of lines and where its stock stands
+(``allocation_status``). A receiver that needs more reads
 ``GET /api/v1/orders/{id}/`` with its own key (and ``orders:pii`` for the contact)."""
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def render_order(subject_id: str, scope: Scope) -> dict[str, Any] | None:
         },
         "on_hold": order.holds.filter(released_at__isnull=True).exists(),
         "lines": order.lines.filter(kit_line__isnull=True).count(),
+        "allocation_status": order.allocation_status,
     }
 
 

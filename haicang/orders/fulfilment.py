@@ -19,8 +19,13 @@ Every change writes a history row (actor, time, event, status), bumps ``version`
 transaction. Services take ``actor`` and trust the caller's scope check for *which party* acts (the API and
 pages allow the operator actions to the request's operator and the cancellation request to its seller).
 
-Cancelling or rejecting a request does **not** release the order's reserved stock (routing owns allocation:
-it may re-route); a channel cancellation of the order releases it (``order_ingest``).
+**The order's stock** (``cancellation.py`` has the whole rule). While the order is live, cancelling or rejecting
+a request does **not** release its reserved stock: routing owns allocation and may re-route. When the **order**
+is cancelled (by the channel or the seller), its open requests are cancelled at once (``submitted``) or asked to
+cancel (``accepted``/``in_progress``), and its units are released once no warehouse may ship them: at once for
+units in no worked request; for a worked request, when the operator accepts the cancellation or cancels it
+itself (:func:`fulfilment_request_cancel_answer` and :func:`fulfilment_request_cancel` call
+``cancelled_order_stock_release``); never for shipped units (the shipment consumes them).
 """
 
 from __future__ import annotations
@@ -32,16 +37,17 @@ from datetime import datetime
 from typing import Any, ClassVar, NamedTuple
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from haicang.core.actors import Actor
-from haicang.core.audit import audit_record
+from haicang.core.audit import audit_entry_build, audit_record
 from haicang.core.crypto import seal, unseal
 from haicang.core.errors import Conflict, ValidationFailed
 from haicang.core.ids import new_id
+from haicang.core.rows import rows_insert_bulk
 from haicang.core.sequences import document_number_next
-from haicang.integration.outbox import Subject, outbox_emit
+from haicang.integration.outbox import Subject, outbox_emit, outbox_event_build
 from haicang.network.models import Warehouse
 from haicang.network.selectors import warehouse_calendar
 from haicang.orders.contact import MASK, Contact, contact_open
@@ -387,6 +393,89 @@ def fulfilment_request_start(*, actor: Actor, request: FulfillmentRequest) -> Fu
         return _save(actor, request, event="started", previous=RequestStatus.ACCEPTED, now=now)
 
 
+def fulfilment_requests_start(
+    *, actor: Actor, requests: Sequence[FulfillmentRequest]
+) -> list[FulfillmentRequest]:
+    """:func:`fulfilment_request_start` for many requests at once (a released wave): the same checks, and the
+    same history rows, ``fulfillment_request.changed`` events and audit entries, written in bulk. All or nothing:
+    one request that cannot start refuses them all."""
+    ids = sorted({r.pk for r in requests})
+    if not ids:
+        return []
+    with transaction.atomic():
+        fields = (
+            "id",
+            "number",
+            "order_number",
+            "status",
+            "cancellation",
+            "warehouse_id",
+            "due_at",
+            "version",
+        )
+        locked = list(
+            FulfillmentRequest.objects.select_for_update()
+            .filter(pk__in=ids)
+            .only(*fields, "seller_id", "operator_id")
+            .order_by("pk")
+        )
+        for request in locked:
+            _require(request, RequestStatus.ACCEPTED, action="start")
+            _no_pending_cancellation(request, "start")
+        now = timezone.now()
+        for start in range(0, len(ids), 500):
+            FulfillmentRequest.objects.filter(pk__in=ids[start : start + 500]).update(
+                status=RequestStatus.IN_PROGRESS, started_at=now, version=F("version") + 1, updated_at=now
+            )
+        for request in locked:
+            request.status, request.started_at, request.version = (
+                RequestStatus.IN_PROGRESS,
+                now,
+                request.version + 1,
+            )
+        rows_insert_bulk(  # one prepared statement per table: a released wave starts thousands
+            [
+                FulfillmentRequestHistory(
+                    request=request,
+                    version=request.version,
+                    event="started",
+                    status=request.status,
+                    previous_status=RequestStatus.ACCEPTED,
+                    actor=actor.label[:200],
+                    occurred_at=now,
+                )
+                for request in locked
+            ]
+        )
+        rows_insert_bulk(
+            [
+                outbox_event_build(
+                    event_type=EVENT_CHANGED,
+                    subject=Subject(SUBJECT_TYPE, str(request.pk)),
+                    subject_version=request.version,
+                    seller_id=request.seller_id,
+                    operator_id=request.operator_id,
+                    occurred_at=now,
+                )
+                for request in locked
+            ]
+        )
+        rows_insert_bulk(
+            [
+                audit_entry_build(
+                    actor=actor,
+                    action="fulfillment_request.started",
+                    subject=r,
+                    before={"status": RequestStatus.ACCEPTED},
+                    after=_snapshot(r),
+                    occurred_at=now,
+                )
+                for r in locked
+            ]
+        )
+        return locked
+
+
 def fulfilment_request_ship(
     *,
     actor: Actor,
@@ -426,7 +515,9 @@ def fulfilment_request_cancel(
         request.status, request.closed_at = RequestStatus.CANCELLED, now
         if request.cancellation == CancellationState.REQUESTED:  # what the seller asked for anyway
             request.cancellation = CancellationState.ACCEPTED
-        return _save(actor, request, event="cancelled", previous=previous, now=now, detail=reason)
+        request = _save(actor, request, event="cancelled", previous=previous, now=now, detail=reason)
+        _release_if_order_cancelled(actor, request)
+        return request
 
 
 # --- cancellation requests -------------------------------------------------------------------------------------
@@ -478,11 +569,22 @@ def fulfilment_request_cancel_answer(
                 CancellationState.ACCEPTED,
                 now,
             )
-            return _save(
+            request = _save(
                 actor, request, event="cancellation_accepted", previous=previous, now=now, detail=answer
             )
+            _release_if_order_cancelled(actor, request)
+            return request
         request.cancellation = CancellationState.REFUSED
         return _save(actor, request, event="cancellation_refused", previous=previous, now=now, detail=answer)
+
+
+def _release_if_order_cancelled(actor: Actor, request: FulfillmentRequest) -> None:
+    """A worked request of a cancelled order was cancelled: its units can go back to the stock now."""
+    from haicang.orders.cancellation import cancelled_order_stock_release
+
+    order = Order.objects.get(pk=request.order_id)
+    if order.status == OrderStatus.CANCELLED:
+        cancelled_order_stock_release(actor=actor, order=order)
 
 
 # --- recording a change ----------------------------------------------------------------------------------------

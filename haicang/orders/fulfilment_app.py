@@ -44,7 +44,7 @@ def render_request(subject_id: str, scope: Scope) -> dict[str, Any] | None:
         "order": {"id": str(request.order_id), "code": request.order_number},
         "status": request.status,
         "cancellation": request.cancellation,
-        "warehouse": {"id": str(request.warehouse_id)},
+        "warehouse": {"id": str(request.warehouse_id), "code": request.warehouse.code},
         "due_at": request.due_at.isoformat().replace("+00:00", "Z"),
     }
 

@@ -47,6 +47,14 @@ class AllocationStatus(models.TextChoices):
     UNALLOCATED = "unallocated", _("Not routed")
     ALLOCATED = "allocated", pgettext_lazy("order stock", "Allocated")
     BACKORDERED = "backordered", _("Backordered")
+    CANCELLED = "cancelled", _("Cancelled")  # the order was cancelled: its stock is (being) given back
+
+
+class CancelledBy(models.TextChoices):
+    """Who cancelled the order: the channel (its status said so) or the seller in Haicang."""
+
+    CHANNEL = "channel", _("Channel")
+    SELLER = "seller", _("Seller")
 
 
 class LineKind(models.TextChoices):
@@ -73,6 +81,7 @@ class Order(Entity):
     status = models.CharField(max_length=20, choices=OrderStatus.choices)
     platform_status = models.CharField(max_length=50, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=10, choices=CancelledBy.choices, blank=True)
     currency = models.CharField(max_length=3)
     shipping_charged = MoneyField(null=True, blank=True)
     commission = MoneyField(null=True, blank=True)
@@ -235,6 +244,10 @@ class RoutingDecision(Entity):
     summary = models.CharField(max_length=300, blank=True)
     promise_days = models.IntegerField(null=True, blank=True)
     late = models.BooleanField(default=False)
+    # The sum of the parts' last-mile costs (each part priced for its own parcel), in ``cost_currency`` (the
+    # order's); null for a backorder or when a part has no price.
+    estimated_cost = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    cost_currency = models.CharField(max_length=3, blank=True)
     actor = models.CharField(max_length=200, blank=True)  # the actor's label (user, API key or job)
 
     class Meta:

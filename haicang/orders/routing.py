@@ -5,10 +5,12 @@ warehouses (active, serving the ship-to country, covered by an **active agreemen
 today), their available stock per SKU (``StockCounter``: sellable − reserved), the cheapest quote of each
 warehouse's carrier services for the estimated parcel (``network.carrier_selectors.rate_quotes``) and the days
 it would take (the agreement's SLA on the warehouse's working calendar, plus the quote's transit days) — and
-the delivery promise (``deliver_by``, else a fast service level). It then reserves through the ledger
-(``inventory.services.stock_reserve``, demand type ``order``, demand ref the order's id, **one call per
-warehouse with all its lines**), links each line to its reservation, and stores a :class:`RoutingDecision`
-with a reason per candidate. The order's ``allocation_status`` becomes ``allocated`` or ``backordered``.
+the delivery promise (``deliver_by``, else a fast service level); a split's parts are priced for their own
+parcels (:func:`_part_pricer`). It then reserves through the ledger (``inventory.services.stock_reserve``,
+demand type ``order``, demand ref the order's id, **one call per warehouse with all its lines**), links each
+line to its reservation, and stores a :class:`RoutingDecision` with a reason per candidate and per part and the
+estimated cost (the sum of the parts'). The order's ``allocation_status`` becomes ``allocated`` or
+``backordered`` (``cancelled`` is set by ``cancellation.py``).
 
 - **Holds block it**: an order with an open hold is not routed (``orders.on_hold`` from the API; the automatic
   paths skip it). Only ``unshipped`` and ``partially_shipped`` orders are routed (``orders.not_routable``).
@@ -26,21 +28,19 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from haicang.core.actors import Actor
-from haicang.core.audit import audit_record
+from haicang.core.audit import audit_entry_build, audit_record
 from haicang.core.errors import DomainError
-from haicang.core.fx import fx_convert
 from haicang.inventory.errors import InsufficientStock
-from haicang.inventory.models import Reservation, ReservationStatus, StockCounter
+from haicang.inventory.models import Reservation, ReservationStatus
 from haicang.inventory.services import DemandLine, stock_reserve
-from haicang.network.carrier_selectors import rate_quotes
 from haicang.network.models import Warehouse
 from haicang.network.rates import Destination, Parcel, Quote
 from haicang.network.selectors import warehouse_calendar
@@ -54,7 +54,17 @@ from haicang.orders.models import (
     OrderStatus,
     RoutingDecision,
 )
-from haicang.orders.routing_rules import Candidate, Outcome, Plan, promise_days, route_plan
+from haicang.orders.routing_network import NetworkView, network_view, stock_available
+from haicang.orders.routing_rules import (
+    Candidate,
+    Outcome,
+    PartPricer,
+    PartQuote,
+    Plan,
+    promise_days,
+    route_plan,
+)
+from haicang.orders.writes import OrderWrites
 
 DEMAND_TYPE = "order"  # Reservation.demand_type of an order's stock; demand_ref: the order's id
 ROUTABLE = frozenset({OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED})
@@ -123,33 +133,11 @@ def _units(line: OrderLine) -> int:
     return max(0, line.quantity - (line.shipped_quantity or 0))
 
 
-def candidate_warehouses(order: Order, today: dt.date) -> dict[Warehouse, int]:
-    """The warehouses that may ship ``order`` → the SLA (working hours) of the strictest agreement covering
-    it: active, serving the ship-to country, under an active agreement of the seller in force ``today``."""
-    from haicang.parties.models import ServiceAgreement
-    from haicang.parties.models.agreements import AgreementStatus
-
-    agreements = ServiceAgreement.objects.filter(
-        seller_id=order.seller_id, status=AgreementStatus.ACTIVE, valid_from__lte=today
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-    sla: dict[uuid.UUID, int] = {}
-    for warehouse_id, hours in agreements.values_list("warehouses", "sla_ship_within_working_hours"):
-        if warehouse_id is not None:
-            sla[warehouse_id] = min(hours, sla.get(warehouse_id, hours))
-    serving = Warehouse.objects.filter(
-        pk__in=list(sla), is_active=True, markets__country=order.ship_country.upper()
-    ).distinct()
-    return {warehouse: sla[warehouse.pk] for warehouse in serving.order_by("code")}
-
-
 def _available(
     seller_id: uuid.UUID, sku_ids: Sequence[uuid.UUID], warehouse_ids: Sequence[uuid.UUID]
 ) -> dict[tuple[uuid.UUID, uuid.UUID], int]:
     """Available units (sellable − reserved) per (warehouse, SKU)."""
-    rows = StockCounter.objects.filter(
-        owner_id=seller_id, sku_id__in=sku_ids, warehouse_id__in=warehouse_ids
-    ).values_list("warehouse_id", "sku_id", "sellable", "reserved")
-    return {(w, s): max(0, sellable - reserved) for w, s, sellable, reserved in rows}
+    return stock_available(seller_id, sku_ids, warehouse_ids)
 
 
 def parcel_estimate(lines: Sequence[OrderLine]) -> Parcel:
@@ -172,15 +160,48 @@ def parcel_estimate(lines: Sequence[OrderLine]) -> Parcel:
     )
 
 
-def _handling_days(warehouse: Warehouse, sla_hours: int, now: dt.datetime) -> int:
+def _handling_days(
+    warehouse: Warehouse, sla_hours: int, now: dt.datetime, view: NetworkView | None = None
+) -> int:
     """Whole days until the warehouse ships: the SLA's working hours on its calendar from ``now``."""
     try:
-        calendar = warehouse_calendar(warehouse)
+        calendar = view.calendar(warehouse.pk) if view is not None else warehouse_calendar(warehouse)
         ships_at = calendar.add_working_hours(now, sla_hours)
         local_today = now.astimezone(ships_at.tzinfo).date()
         return max(0, (ships_at.date() - local_today).days)
     except DomainError:  # no working time at all: count 8 working hours a day
         return math.ceil(sla_hours / 8)
+
+
+def _quote(
+    order: Order,
+    warehouse: Warehouse,
+    sla_hours: int,
+    lines: Sequence[OrderLine],
+    now: dt.datetime,
+    view: NetworkView,
+) -> PartQuote:
+    """The cheapest serviceable quote of the warehouse's carrier services for the parcel of ``lines``, in the
+    order's currency (``cost`` None when no service prices it or no FX rate converts it)."""
+    destination = Destination(
+        country=order.ship_country.upper(), postcode=order.ship_postcode, residential=RESIDENTIAL
+    )
+    answers = view.quotes(warehouse, parcel_estimate(lines), destination)
+    best = next((a for a in answers if a.serviceable), None)
+    if best is None or not isinstance(best.result, Quote):
+        first = answers[0].result if answers else None
+        note = "no carrier service" if first is None or isinstance(first, Quote) else str(first.reason)
+        return PartQuote(note=note)
+    total = best.result.total
+    # without a rate the cost cannot be compared: ranked after the priced ones
+    converted = view.convert(total, order.currency, now.date())
+    cost: Decimal | None = converted.amount if converted is not None else None
+    days = None
+    if best.result.transit_days is not None:
+        days = _handling_days(warehouse, sla_hours, now, view) + best.result.transit_days
+    return PartQuote(
+        cost=cost, cost_label=f"{total.currency} {total.amount}", days=days, service=best.service_code
+    )
 
 
 def _candidate(
@@ -190,43 +211,47 @@ def _candidate(
     available: dict[str, int],
     lines: Sequence[OrderLine],
     now: dt.datetime,
+    view: NetworkView,
     quote: bool,
 ) -> Candidate:
-    """The rules' view of one warehouse; priced only when it has some of the stock (``quote``)."""
-    code = warehouse.code
+    """The rules' view of one warehouse; priced (for the whole order's parcel) only when it has some of the
+    stock (``quote``)."""
     if not quote:
-        return Candidate(code=code, available=available)
-    destination = Destination(
-        country=order.ship_country.upper(), postcode=order.ship_postcode, residential=RESIDENTIAL
-    )
-    answers = rate_quotes(warehouse=warehouse, parcel=parcel_estimate(lines), destination=destination)
-    best = next((a for a in answers if a.serviceable), None)
-    if best is None or not isinstance(best.result, Quote):
-        first = answers[0].result if answers else None
-        note = "no carrier service" if first is None or isinstance(first, Quote) else str(first.reason)
-        return Candidate(code=code, available=available, note=note)
-    total = best.result.total
-    cost: Decimal | None = None
-    try:
-        on = now.date()
-        cost = (
-            total.amount
-            if total.currency == order.currency
-            else fx_convert(money=total, to=order.currency, on=on).amount
-        )
-    except DomainError:
-        cost = None  # cannot compare without a rate: ranked after the priced ones
-    days = None
-    if best.result.transit_days is not None:
-        days = _handling_days(warehouse, sla_hours, now) + best.result.transit_days
+        return Candidate(code=warehouse.code, available=available)
+    priced = _quote(order, warehouse, sla_hours, lines, now, view)
     return Candidate(
-        code=code,
+        code=warehouse.code,
         available=available,
-        cost=cost,
-        cost_label=f"{total.currency} {total.amount}",
-        days=days,
-        service=best.service.code,
+        cost=priced.cost,
+        cost_label=priced.cost_label,
+        days=priced.days,
+        service=priced.service,
+        note=priced.note,
     )
+
+
+def _part_pricer(
+    order: Order,
+    warehouses: dict[str, tuple[Warehouse, int]],
+    lines: Sequence[OrderLine],
+    now: dt.datetime,
+    view: NetworkView,
+) -> PartPricer:
+    """Prices a split's part for its own parcel (only its SKUs' lines), each (warehouse, part) once."""
+    by_sku: dict[str, list[OrderLine]] = defaultdict(list)
+    for line in lines:
+        by_sku[line.sku.code].append(line)  # type: ignore[union-attr]
+    memo: dict[tuple[str, tuple[tuple[str, int], ...]], PartQuote] = {}
+
+    def price(candidate: Candidate, part: tuple[tuple[str, int], ...]) -> PartQuote:
+        key = (candidate.code, part)
+        if key not in memo:
+            warehouse, sla = warehouses[candidate.code]
+            mine = [line for sku, _ in part for line in by_sku[sku]]
+            memo[key] = _quote(order, warehouse, sla, mine, now, view)
+        return memo[key]
+
+    return price
 
 
 @dataclass(frozen=True)
@@ -240,27 +265,37 @@ def _plan(order: Order, lines: Sequence[OrderLine], now: dt.datetime) -> _Contex
     demand: dict[str, int] = defaultdict(int)
     for line in lines:
         demand[line.sku.code] += _units(line)  # type: ignore[union-attr]
-    candidates_sla = candidate_warehouses(order, now.date())
     sku_ids = sorted({line.sku_id for line in lines if line.sku_id is not None}, key=str)
-    stock = _available(order.seller_id, sku_ids, [w.pk for w in candidates_sla])
+    # the candidates, their stock and the split setting in two statements (docs/orders.md, "Routing")
+    view = network_view(seller_id=order.seller_id, country=order.ship_country, now=now)
+    stock = _available(order.seller_id, sku_ids, [w.pk for w in view.candidates])
+    candidates_sla = view.candidates
     codes = {line.sku_id: line.sku.code for line in lines}  # type: ignore[union-attr]
-    settings = order_settings_of(order.seller_id)
     candidates = []
     for warehouse, sla in candidates_sla.items():
         available = {codes[s]: stock.get((warehouse.pk, s), 0) for s in sku_ids}
         has_any = any(available[sku] >= qty for sku, qty in demand.items())
-        candidates.append(_candidate(order, warehouse, sla, available, lines, now, quote=has_any))
+        candidates.append(_candidate(order, warehouse, sla, available, lines, now, view, quote=has_any))
     days_left = (order.deliver_by.date() - now.date()).days if order.deliver_by else None
     promise = promise_days(days_until_deliver_by=days_left, service_level=order.service_level)
+    pricer = _part_pricer(order, {w.code: (w, sla) for w, sla in candidates_sla.items()}, lines, now, view)
     plan = route_plan(
-        demand=dict(demand), candidates=candidates, promise=promise, allow_split=settings.allow_split
+        demand=dict(demand),
+        candidates=candidates,
+        promise=promise,
+        allow_split=view.allow_split,
+        price_part=pricer,
+        currency=order.currency,
     )
     return _Context(plan, {w.code: w for w in candidates_sla}, promise)
 
 
 # --- writing ------------------------------------------------------------------------------------------------
-def _reserve(actor: Actor, order: Order, lines: Sequence[OrderLine], context: _Context) -> None:
-    """Reserve every allocation (one ``stock_reserve`` per warehouse, all its lines) and link the lines."""
+def _reserve(
+    actor: Actor, order: Order, lines: Sequence[OrderLine], context: _Context, writes: OrderWrites
+) -> None:
+    """Reserve every allocation (one ``stock_reserve`` per warehouse, all its lines); the lines' links to their
+    reservations go out with ``writes``."""
     by_sku: dict[str, list[OrderLine]] = defaultdict(list)
     for line in lines:
         by_sku[line.sku.code].append(line)  # type: ignore[union-attr]
@@ -277,17 +312,29 @@ def _reserve(actor: Actor, order: Order, lines: Sequence[OrderLine], context: _C
         )
         held: dict[object, Reservation] = {reservation.sku_id: reservation for reservation in reservations}
         for line in mine:
-            line.reservation = held[line.sku_id]
-            line.save(update_fields=["reservation", "updated_at"])
+            writes.line_reserved(line, held[line.sku_id].pk)
 
 
-def _decision(actor: Actor, order: Order, context: _Context, plan: Plan, summary: str) -> RoutingDecision:
-    decision = RoutingDecision.objects.create(
+def _decision(
+    actor: Actor, order: Order, context: _Context, plan: Plan, summary: str, writes: OrderWrites
+) -> RoutingDecision:
+    decision = RoutingDecision(
         order=order,
         outcome=plan.outcome.value,
         allocations=[
-            {"warehouse": a.code, "lines": [list(line) for line in a.lines]} for a in plan.allocations
+            {
+                "warehouse": part.code,
+                "lines": [list(line) for line in part.lines],
+                "cost": str(part.cost) if part.cost is not None else None,
+                "cost_label": part.cost_label,
+                "days": part.days,
+                "keeps_promise": part.keeps_promise,
+                "text": part.text,
+            }
+            for part in plan.parts
         ],
+        estimated_cost=plan.estimated_cost,
+        cost_currency=order.currency if plan.estimated_cost is not None else "",
         candidates=[
             {
                 "warehouse": r.code,
@@ -306,8 +353,10 @@ def _decision(actor: Actor, order: Order, context: _Context, plan: Plan, summary
         late=plan.late,
         actor=actor.label[:200],
     )
-    if plan.allocations:
-        decision.warehouses.set([context.warehouses[a.code] for a in plan.allocations])
+    writes.add(decision)
+    through = RoutingDecision.warehouses.through
+    chosen = {context.warehouses[a.code].pk for a in plan.allocations}
+    writes.add(*(through(routingdecision_id=decision.pk, warehouse_id=pk) for pk in sorted(chosen, key=str)))
     return decision
 
 
@@ -316,7 +365,16 @@ def _backorder(plan: Plan) -> Plan:
     from dataclasses import replace
 
     reasons = tuple(replace(r, chosen=False) for r in plan.reasons)
-    return replace(plan, outcome=Outcome.BACKORDER, allocations=(), chosen=(), reasons=reasons, late=False)
+    return replace(
+        plan,
+        outcome=Outcome.BACKORDER,
+        allocations=(),
+        chosen=(),
+        reasons=reasons,
+        late=False,
+        parts=(),
+        estimated_cost=None,
+    )
 
 
 def order_route(*, actor: Actor, order: Order, record_backorder: bool = True, strict: bool = True) -> Routed:
@@ -342,47 +400,66 @@ def order_route(*, actor: Actor, order: Order, record_backorder: bool = True, st
             ):
                 _status_set(order, AllocationStatus.ALLOCATED)
             return Routed(order, RouteOutcome.NOTHING_TO_ROUTE)
-        now = timezone.now()
-        context = _plan(order, lines, now)
-        plan, summary = context.plan, context.plan.summary
-        if plan.outcome != Outcome.BACKORDER:
-            for attempt in (1, 2):
-                try:
-                    with transaction.atomic():  # a savepoint: a lost race leaves nothing behind
-                        _reserve(actor, order, lines, context)
+        writes = OrderWrites(order)
+        routed = _route(actor, order, lines, record_backorder=record_backorder, writes=writes)
+        writes.flush()
+        return routed
+
+
+def _route(
+    actor: Actor, order: Order, lines: Sequence[OrderLine], *, record_backorder: bool, writes: OrderWrites
+) -> Routed:
+    """Route the locked, routable ``order``'s ``lines`` (those still to reserve). The reservations are made at
+    once; the decision, the lines' links, the allocation status and the audit entry are added to ``writes``."""
+    now = timezone.now()
+    context = _plan(order, lines, now)
+    plan, summary = context.plan, context.plan.summary
+    if plan.outcome != Outcome.BACKORDER:
+        for attempt in (1, 2):
+            try:
+                # a savepoint when several warehouses reserve: a lost race leaves nothing behind (one
+                # stock_reserve is all or nothing by itself)
+                with transaction.atomic() if len(plan.allocations) > 1 else nullcontext():
+                    _reserve(actor, order, lines, context, writes)
+                break
+            except InsufficientStock:
+                writes.line_reservations.clear()
+                for line in lines:
+                    line.reservation_id = None
+                if attempt == 2:
+                    plan = _backorder(context.plan)
+                    summary = "backordered: the stock was taken by other orders meanwhile"
                     break
-                except InsufficientStock:
-                    for line in lines:
-                        line.reservation_id = None
-                    if attempt == 2:
-                        plan = _backorder(context.plan)
-                        summary = "backordered: the stock was taken by other orders meanwhile"
-                        break
-                    context = _plan(order, lines, timezone.now())  # once more, on fresh stock
-                    plan, summary = context.plan, context.plan.summary
-                    if plan.outcome == Outcome.BACKORDER:
-                        break
-        backordered = plan.outcome == Outcome.BACKORDER
-        status = AllocationStatus.BACKORDERED if backordered else AllocationStatus.ALLOCATED
-        if backordered and not record_backorder and order.allocation_status == AllocationStatus.BACKORDERED:
-            return Routed(order, RouteOutcome.BACKORDERED)
-        decision = _decision(actor, order, context, plan, summary)
-        previous = order.allocation_status
-        _status_set(order, status)
-        audit_record(
+                context = _plan(order, lines, timezone.now())  # once more, on fresh stock
+                plan, summary = context.plan, context.plan.summary
+                if plan.outcome == Outcome.BACKORDER:
+                    break
+    backordered = plan.outcome == Outcome.BACKORDER
+    status = AllocationStatus.BACKORDERED if backordered else AllocationStatus.ALLOCATED
+    if backordered and not record_backorder and order.allocation_status == AllocationStatus.BACKORDERED:
+        return Routed(order, RouteOutcome.BACKORDERED)
+    decision = _decision(actor, order, context, plan, summary, writes)
+    previous = order.allocation_status
+    writes.order_set(allocation_status=status)
+    after = {
+        "allocation_status": status,
+        "outcome": plan.outcome.value,
+        "warehouses": list(plan.chosen),
+        "decision": str(decision.pk),
+    }
+    # built when the writes go out: its label names the order's number (a new order takes it last)
+    writes.add_built(
+        lambda: audit_entry_build(
             actor=actor,
             action="order.backordered" if backordered else "order.routed",
             subject=order,
             before={"allocation_status": previous},
-            after={
-                "allocation_status": status,
-                "outcome": plan.outcome.value,
-                "warehouses": list(plan.chosen),
-                "decision": str(decision.pk),
-            },
+            after=after,
             summary=summary,
+            occurred_at=now,
         )
-        return Routed(order, RouteOutcome.BACKORDERED if backordered else RouteOutcome.ALLOCATED, decision)
+    )
+    return Routed(order, RouteOutcome.BACKORDERED if backordered else RouteOutcome.ALLOCATED, decision)
 
 
 def _status_set(order: Order, status: str) -> None:
@@ -390,10 +467,28 @@ def _status_set(order: Order, status: str) -> None:
     Order.objects.filter(pk=order.pk).update(allocation_status=status)
 
 
-def order_route_after_ingest(*, actor: Actor, order: Order) -> Routed:
+def order_route_after_ingest(
+    *,
+    actor: Actor,
+    order: Order,
+    lines: Sequence[OrderLine] | None = None,
+    writes: OrderWrites | None = None,
+) -> Routed:
     """What ingestion calls for an order it created or changed (same transaction): route it unless it is on
-    hold or not waiting to ship; a backordered order that is still short writes no new decision."""
-    return order_route(actor=actor, order=order, record_backorder=False, strict=False)
+    hold or not waiting to ship; a backordered order that is still short writes no new decision.
+
+    ``lines`` and ``writes``: a **new** order the caller has just inserted (so holds it, has no open hold and
+    is routable) with its lines as built: nothing is read back, and what routing writes joins ``writes``."""
+    if lines is None or writes is None:
+        return order_route(actor=actor, order=order, record_backorder=False, strict=False)
+    routable = [
+        line for line in lines if line.sku_id is not None and line.kind != LineKind.KIT and _units(line) > 0
+    ]
+    if not routable:
+        if order.allocation_status != AllocationStatus.ALLOCATED and any(line.sku_id for line in lines):
+            writes.order_set(allocation_status=AllocationStatus.ALLOCATED)
+        return Routed(order, RouteOutcome.NOTHING_TO_ROUTE)
+    return _route(actor, order, routable, record_backorder=False, writes=writes)
 
 
 def backorders_allocate(*, actor: Actor, limit: int = 200) -> dict[str, int]:
@@ -416,3 +511,12 @@ def backorders_allocate(*, actor: Actor, limit: int = 200) -> dict[str, int]:
 
 def routing_decision_latest(order: Order) -> RoutingDecision | None:
     return order.routing_decisions.order_by("-created_at", "-id").first()
+
+
+def decision_cost_label(decision: RoutingDecision | None) -> str:
+    """The decision's estimated last-mile cost as shown ("USD 10.60"); "" when unknown."""
+    from haicang.core.money import Money
+
+    if decision is None or decision.estimated_cost is None or not decision.cost_currency:
+        return ""
+    return str(Money(decision.estimated_cost, decision.cost_currency).rounded())

@@ -17,12 +17,13 @@ from rest_framework.response import Response
 
 from haicang.orders import selectors
 from haicang.orders.models import Order, RoutingDecision
-from haicang.orders.routing import order_route, routing_decision_latest
+from haicang.orders.routing import decision_cost_label, order_route, routing_decision_latest
 from haicang.parties.api.base import ScopedViewSetMixin
 
 
 class RoutingDecisionSerializer(serializers.ModelSerializer[RoutingDecision]):
     warehouses = serializers.SerializerMethodField()
+    estimated_cost_label = serializers.SerializerMethodField()
 
     class Meta:
         model = RoutingDecision
@@ -35,6 +36,9 @@ class RoutingDecisionSerializer(serializers.ModelSerializer[RoutingDecision]):
             "summary",
             "promise_days",
             "late",
+            "estimated_cost",
+            "cost_currency",
+            "estimated_cost_label",
             "actor",
             "created_at",
         ]
@@ -42,6 +46,10 @@ class RoutingDecisionSerializer(serializers.ModelSerializer[RoutingDecision]):
 
     def get_warehouses(self, decision: RoutingDecision) -> list[str]:
         return sorted(w.code for w in decision.warehouses.all())
+
+    def get_estimated_cost_label(self, decision: RoutingDecision) -> str:
+        """The sum of the parts' last-mile costs as shown ("USD 10.60"); "" when unknown."""
+        return decision_cost_label(decision)
 
 
 def routing_representation(order: Order) -> dict[str, Any] | None:

@@ -129,6 +129,7 @@ class OrderDetailSerializer(OrderListSerializer):
             "marketplace",
             "flags",
             "cancelled_at",
+            "cancelled_by",
             "shipping_charged",
             "commission",
             "total",

@@ -15,26 +15,31 @@ Holds the ingestion opened are released by a later delivery that no longer has t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from haicang.catalog.models import KitComponent, Sku
-from haicang.channels.models import AccountStatus, ChannelAccount
+from haicang.channels.models import AccountStatus, ChannelAccount, ChannelSkuMap
 from haicang.channels.normalised import NormalisedLine, NormalisedOrder, OrderFlag
-from haicang.channels.selectors import channel_sku_resolve
 from haicang.core.actors import Actor
-from haicang.core.audit import audit_record
+from haicang.core.audit import audit_entry_build, audit_record
 from haicang.core.ids import new_id
 from haicang.core.sequences import document_number_next
-from haicang.integration.outbox import Subject, outbox_emit
+from haicang.integration.models import OutboxEvent
+from haicang.integration.outbox import Subject, outbox_event_build
+from haicang.orders import plain_rows
 from haicang.orders.address_rules import phone_e164, postcode_check
+from haicang.orders.cancellation import STICKY, cascade_summary, order_cancellation_cascade
 from haicang.orders.contact import Contact, contact_columns, contact_open, email_index, phone_index
 from haicang.orders.errors import AccountDisabled, PlatformMismatch
 from haicang.orders.models import (
+    AllocationStatus,
+    CancelledBy,
     HoldReason,
     LineKind,
     Order,
@@ -43,6 +48,8 @@ from haicang.orders.models import (
     OrderLine,
     OrderStatus,
 )
+from haicang.orders.writes import OrderWrites, insert_guarded, insert_statement
+from haicang.parties.models import Seller
 
 SUBJECT_TYPE = "orders.order"
 ORDER_CREATED, ORDER_CHANGED, ORDER_CANCELLED = "order.created", "order.changed", "order.cancelled"
@@ -84,12 +91,54 @@ class _Plan:
     holds: tuple[tuple[str, str], ...]  # (reason, detail)
 
 
+@cache
+def _skus_sql(vendor: str, count: int) -> str:
+    quote = plain_rows.db().ops.quote_name
+    marks = ", ".join(["%s"] * count)
+    sku, mapping = quote(Sku._meta.db_table), quote(ChannelSkuMap._meta.db_table)
+    columns = plain_rows.select_list(Sku, "s", vendor)
+    return (
+        f"SELECT m.{quote('channel_sku')}, 0, {columns} FROM {mapping} m "  # noqa: S608
+        f"JOIN {sku} s ON s.{quote('id')} = m.{quote('sku_id')} "
+        f"WHERE m.{quote('account_id')} = %s AND m.{quote('channel_sku')} IN ({marks}) "
+        f"UNION ALL SELECT s.{quote('code')}, 1, {columns} FROM {sku} s "
+        f"WHERE s.{quote('seller_id')} = %s AND s.{quote('code')} IN ({marks})"
+    )
+
+
+_UUID = models.UUIDField()
+
+
+def _skus_resolve(account: ChannelAccount, channel_skus: set[str]) -> dict[str, Sku | None]:
+    """Each channel SKU's SKU (or kit), as ``channels.selectors.channel_sku_resolve`` resolves it — the
+    account's map, else the seller's SKU of that code, else None — for all of them in one plain statement."""
+    db = plain_rows.db()
+    wanted = sorted(channel_skus)
+    account_id, seller_id = (_UUID.get_db_prep_value(v, db) for v in (account.pk, account.seller_id))
+    with plain_rows.cursor() as cursor:
+        cursor.execute(_skus_sql(db.vendor, len(wanted)), [account_id, *wanted, seller_id, *wanted])
+        rows = cursor.fetchall()
+    resolved: dict[str, Sku | None] = dict.fromkeys(wanted)
+    mapped: set[str] = set()
+    for row, found in zip(rows, plain_rows.instances(Sku, rows, offset=2), strict=True):
+        key, by_code = row[0], row[1]
+        if not by_code:
+            resolved[key] = found
+            mapped.add(key)
+        elif key not in mapped:
+            resolved[key] = found
+    return resolved
+
+
 def _line_plans(account: ChannelAccount, lines: Sequence[NormalisedLine]) -> list[_LinePlan]:
-    resolved: dict[str, Sku | None] = {}
+    resolved = _skus_resolve(account, {line.channel_sku for line in lines})
+    kits: dict[Any, list[KitComponent]] = {}
+    kit_ids = {sku.pk for sku in resolved.values() if sku is not None and sku.is_kit}
+    if kit_ids:
+        for part in KitComponent.objects.filter(kit__in=kit_ids).select_related("component").order_by("id"):
+            kits.setdefault(part.kit_id, []).append(part)
     plans = []
     for line in lines:
-        if line.channel_sku not in resolved:
-            resolved[line.channel_sku] = channel_sku_resolve(account, line.channel_sku)
         sku = resolved[line.channel_sku]
         components: tuple[tuple[Sku, int, int], ...] = ()
         kind = LineKind.ITEM
@@ -97,7 +146,7 @@ def _line_plans(account: ChannelAccount, lines: Sequence[NormalisedLine]) -> lis
             kind = LineKind.KIT
             components = tuple(
                 (part.component, line.quantity * part.quantity, line.original_quantity * part.quantity)
-                for part in KitComponent.objects.filter(kit=sku).select_related("component").order_by("id")
+                for part in kits.get(sku.pk, ())
             )
         plans.append(
             _LinePlan(
@@ -340,7 +389,7 @@ def _reservations_release(actor: Actor, lines: Sequence[OrderLine]) -> int:
     return released
 
 
-def _snapshot(order: Order) -> dict[str, Any]:
+def order_snapshot(order: Order) -> dict[str, Any]:
     """What the audit log keeps of an order: no personal data (the contact only as which fields are set)."""
     return {
         "status": order.status,
@@ -355,13 +404,18 @@ def _snapshot(order: Order) -> dict[str, Any]:
     }
 
 
-def _emit(order: Order, event_type: str) -> None:
-    outbox_emit(
+def order_event_build(order: Order, event_type: str) -> OutboxEvent:
+    """The order's outbox event (not saved), the order's version as the subject version; seller only."""
+    return outbox_event_build(
         event_type=event_type,
         subject=Subject(SUBJECT_TYPE, str(order.pk)),
         subject_version=order.version,
         seller_id=order.seller_id,
     )
+
+
+def emit_order_event(order: Order, event_type: str) -> None:
+    order_event_build(order, event_type).save(force_insert=True)
 
 
 def _history(
@@ -396,64 +450,165 @@ def order_ingest(
     """Create or update the order ``normalised`` describes, for ``account``. See the module's docstring."""
     _account_check(account, normalised)
     with transaction.atomic():
-        result = _ingest(actor, account, normalised, source)
-        if result.outcome in (Outcome.CREATED, Outcome.CHANGED):
-            # Route in the same transaction: the order is stored with its stock reserved, or backordered
-            # (skipped while on hold). docs/orders.md, "Routing".
-            from haicang.orders.routing import order_route_after_ingest
+        result, new = _ingest(actor, account, normalised, source)
+        # Route in the same transaction: the order is stored with its stock reserved, or backordered
+        # (skipped while on hold). docs/orders.md, "Routing".
+        from haicang.orders.routing import ROUTABLE, order_route_after_ingest
 
+        if new is not None:
+            order = result.order
+            if not new.held and order.status in ROUTABLE:
+                order_route_after_ingest(actor=actor, order=order, lines=new.lines, writes=new.writes)
+            # The number last: the seller's sequence row stays locked from here to COMMIT only, so concurrent
+            # ingestions of one seller wait for each other's last statement, not their whole transaction.
+            number = document_number_next(scope=order.seller_id, prefix="ORD", year=normalised.placed_at.year)
+            new.writes.order_set(number=number)
+            new.writes.flush()
+        elif result.outcome == Outcome.CHANGED:
             order_route_after_ingest(actor=actor, order=result.order)
         return result
 
 
-def _ingest(actor: Actor, account: ChannelAccount, normalised: NormalisedOrder, source: str) -> Ingested:
+@dataclass(frozen=True)
+class _New:
+    """A new order as inserted: its lines (as built, with their SKUs) and what is still to be written with its
+    number — the ``order.created`` audit entry and, if it is routed, routing's writes."""
+
+    lines: list[OrderLine]
+    writes: OrderWrites
+    held: bool
+
+
+def _ingest(
+    actor: Actor, account: ChannelAccount, normalised: NormalisedOrder, source: str
+) -> tuple[Ingested, _New | None]:
     plan = _plan(account, normalised)
-    existing = (
-        Order.objects.select_for_update().filter(account=account, external_id=normalised.external_id).first()
-    )
+    existing = _existing_locked(account, normalised.external_id)
     if existing is None:
-        try:
-            with transaction.atomic():  # a savepoint: a concurrent first delivery may win the insert
-                return Ingested(_create(actor, account, normalised, plan, source), Outcome.CREATED)
-        except IntegrityError:
-            existing = Order.objects.select_for_update().get(
-                account=account, external_id=normalised.external_id
-            )
-    return _update(actor, existing, normalised, plan, source)
+        created = _create(actor, account, normalised, plan, source)
+        if created is not None:
+            return Ingested(created[0], Outcome.CREATED), created[1]
+        # a concurrent first delivery inserted it (and committed): carry on as a replay of its row
+        existing = Order.objects.select_for_update().get(account=account, external_id=normalised.external_id)
+    return _update(actor, existing, normalised, plan, source), None
+
+
+@cache
+def _existing_sql(vendor: str, lock: bool) -> str:
+    quote = plain_rows.db().ops.quote_name
+    return (
+        f"SELECT {plain_rows.select_list(Order, 'o', vendor)} FROM {quote(Order._meta.db_table)} o "  # noqa: S608
+        f"WHERE o.{quote('account_id')} = %s AND o.{quote('external_id')} = %s"
+        + (" FOR UPDATE" if lock else "")
+    )
+
+
+def _existing_locked(account: ChannelAccount, external_id: str) -> Order | None:
+    """The account's order with ``external_id``, locked (a plain statement: most deliveries find none)."""
+    db = plain_rows.db()
+    with plain_rows.cursor() as cursor:
+        sql = _existing_sql(db.vendor, bool(db.features.has_select_for_update))
+        cursor.execute(sql, [_UUID.get_db_prep_value(account.pk, db), external_id])
+        rows = cursor.fetchall()
+    return plain_rows.instances(Order, rows)[0] if rows else None
 
 
 def _create(
     actor: Actor, account: ChannelAccount, normalised: NormalisedOrder, plan: _Plan, source: str
-) -> Order:
+) -> tuple[Order, _New] | None:
+    """Insert the order with its lines, holds, history row and ``order.created`` event — one statement on
+    PostgreSQL. None when a concurrent delivery of the same order inserted it first (the unique (account,
+    external id) constraint decides; on PostgreSQL this waits for that transaction to end).
+
+    Until :func:`order_ingest` takes its number, last, the order holds a placeholder unique to it (its id);
+    nothing outside this transaction ever sees it."""
     now = timezone.now()
     order_id = new_id()
     order = Order(
         id=order_id,
         seller_id=account.seller_id,
         account=account,
-        number=document_number_next(scope=account.seller_id, prefix="ORD", year=normalised.placed_at.year),
+        number=order_id.hex,
         platform=account.platform,
         external_id=normalised.external_id[:100],
         email_index=plan.email_index,
         phone_index=plan.phone_index,
         version=1,
         cancelled_at=now if normalised.status == OrderStatus.CANCELLED else None,
+        cancelled_by=CancelledBy.CHANNEL if normalised.status == OrderStatus.CANCELLED else "",
+        allocation_status=(
+            AllocationStatus.CANCELLED
+            if normalised.status == OrderStatus.CANCELLED
+            else AllocationStatus.UNALLOCATED
+        ),
         **plan.clear,
         **contact_columns(order_id, plan.contact),
     )
-    order.save(force_insert=True)
-    _lines_sync(order, plan.lines)
-    holds = _holds_sync(order, plan.holds, now)
-    _history(order, event="created", previous="", fields=[], source=source, now=now)
-    _emit(order, ORDER_CREATED)
-    audit_record(
-        actor=actor,
-        action="order.created",
-        subject=order,
-        after={**_snapshot(order), "lines": len(plan.lines), "holds": [h[0] for h in plan.holds]},
-        summary=f"from {source}" + (f"; on hold: {', '.join(h.lstrip('+') for h in holds)}" if holds else ""),
+    # the seller as far as routing needs it (its id); any other field is read if something asks for it
+    order.seller = Seller.from_db(connection.alias, ["id"], [account.seller_id])
+    lines = _lines_new(order, plan.lines)
+    holds = [OrderHold(order=order, reason=reason, detail=detail[:300]) for reason, detail in plan.holds]
+    history = OrderHistory(
+        order=order,
+        version=order.version,
+        event="created",
+        status=order.status,
+        previous_status="",
+        platform_status=order.platform_status,
+        changed_fields=[],
+        source=source[:50],
+        occurred_at=now,
     )
-    return order
+    sql, params = insert_statement(order)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("account_id", "external_id"))
+    guard = f"{sql} ON CONFLICT ({columns}) DO NOTHING RETURNING 1 AS returned"
+    if not insert_guarded(
+        (guard, params), [*lines, *holds, history, order_event_build(order, ORDER_CREATED)]
+    ):
+        return None
+    order._state.adding, order._state.db = False, connection.alias
+    hold_names = [f"+{reason}" for reason, _ in plan.holds]
+    summary = f"from {source}" + (
+        f"; on hold: {', '.join(h.lstrip('+') for h in hold_names)}" if hold_names else ""
+    )
+    after = {**order_snapshot(order), "lines": len(plan.lines), "holds": [h[0] for h in plan.holds]}
+    writes = OrderWrites(order)
+    writes.add_built(
+        lambda: audit_entry_build(
+            actor=actor, action="order.created", subject=order, after=after, summary=summary, occurred_at=now
+        )
+    )
+    return order, _New(lines=lines, writes=writes, held=bool(plan.holds))
+
+
+def _lines_new(order: Order, plans: Sequence[_LinePlan]) -> list[OrderLine]:
+    """A new order's lines, numbered as :func:`_lines_sync` numbers them: each line, then its kit's components."""
+    lines: list[OrderLine] = []
+    position = 0
+    for plan in plans:
+        position += 1
+        line = OrderLine(
+            order=order, position=position, channel_line_id=plan.channel_line_id, **_line_values(plan)
+        )
+        lines.append(line)
+        wanted = {component.pk: (component, qty, original) for component, qty, original in plan.components}
+        for component, quantity, original in wanted.values():
+            position += 1
+            lines.append(
+                OrderLine(
+                    order=order,
+                    position=position,
+                    kind=LineKind.COMPONENT,
+                    kit_line=line,
+                    channel_line_id=line.channel_line_id,
+                    channel_sku=line.channel_sku,
+                    title=component.name_en[:300],
+                    sku=component,
+                    quantity=quantity,
+                    original_quantity=original,
+                )
+            )
+    return lines
 
 
 def _update(actor: Actor, order: Order, normalised: NormalisedOrder, plan: _Plan, source: str) -> Ingested:
@@ -461,7 +616,10 @@ def _update(actor: Actor, order: Order, normalised: NormalisedOrder, plan: _Plan
     if stored_at is not None and normalised.updated_at is not None and normalised.updated_at < stored_at:
         return Ingested(order, Outcome.STALE)  # an older delivery overtaken by a newer one
     now = timezone.now()
-    before = _snapshot(order)
+    before = order_snapshot(order)
+    if order.cancelled_by == CancelledBy.SELLER and plan.clear["status"] in STICKY:
+        # The seller cancelled it in Haicang; the channel has not caught up yet: it stays cancelled.
+        plan = replace(plan, clear={**plan.clear, "status": str(OrderStatus.CANCELLED)})
     changed = [name for name, value in plan.clear.items() if getattr(order, name) != value]
     contact_changed = contact_open(order) != plan.contact
     before_lines = {
@@ -495,14 +653,24 @@ def _update(actor: Actor, order: Order, normalised: NormalisedOrder, plan: _Plan
         order.email_index, order.phone_index = plan.email_index, plan.phone_index
     cancelled = order.status == OrderStatus.CANCELLED and previous != OrderStatus.CANCELLED
     if cancelled:
-        order.cancelled_at = now
+        order.cancelled_at, order.cancelled_by = now, CancelledBy.CHANNEL
     elif order.status != OrderStatus.CANCELLED:
-        order.cancelled_at = None
+        order.cancelled_at, order.cancelled_by = None, ""
+        if previous == OrderStatus.CANCELLED:  # reopened by the channel: routing starts again
+            order.allocation_status = AllocationStatus.UNALLOCATED
     order.version += 1
     order.save()
     emptied = _lines_sync(order, plan.lines)
     hold_changes = _holds_sync(order, plan.holds, now)
-    released = _reservations_release(actor, list(order.lines.all()) if cancelled else emptied)
+    cascade: dict[str, int] = {}
+    released = 0
+    if cancelled:  # docs/orders.md, "Cancelling an order": requests cancelled or asked to, free stock back
+        report = order_cancellation_cascade(
+            actor=actor, order=order, reason="the channel cancelled the order"
+        )
+        cascade = cascade_summary(report)
+    else:
+        released = _reservations_release(actor, emptied)
     fields = [
         *changed,
         *(["contact"] if contact_changed else []),
@@ -511,13 +679,13 @@ def _update(actor: Actor, order: Order, normalised: NormalisedOrder, plan: _Plan
     fields += [f"hold{change}" for change in hold_changes]
     event = "cancelled" if cancelled else "changed"
     _history(order, event=event, previous=previous, fields=fields, source=source, now=now)
-    _emit(order, ORDER_CANCELLED if cancelled else ORDER_CHANGED)
+    emit_order_event(order, ORDER_CANCELLED if cancelled else ORDER_CHANGED)
     audit_record(
         actor=actor,
         action=f"order.{event}",
         subject=order,
         before=before,
-        after={**_snapshot(order), "fields": fields, "reservations_released": released},
+        after={**order_snapshot(order), "fields": fields, "reservations_released": released, **cascade},
         summary=f"from {source}",
     )
     return Ingested(order, Outcome.CHANGED)

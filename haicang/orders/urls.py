@@ -4,7 +4,9 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from haicang.orders.api import OrderViewSet
+from haicang.orders.cancellation_api import OrderCancelViewSet
 from haicang.orders.routing_api import OrderRouteViewSet
+from haicang.orders.settings_api import OrderSettingsViewSet
 from haicang.orders.webhooks import shopify_order_webhook
 
 
@@ -23,5 +25,11 @@ urlpatterns = [
         name="orders-shopify-webhook",
     ),
     path("orders/<pk>/route/", OrderRouteViewSet.as_view({"post": "route"}), name="order-route"),
+    path(
+        "order-settings/",
+        OrderSettingsViewSet.as_view({"get": "retrieve", "put": "update"}),
+        name="order-settings",
+    ),
+    path("orders/<pk>/cancel/", OrderCancelViewSet.as_view({"post": "cancel"}), name="order-cancel"),
     *router.urls,
 ]

@@ -20,7 +20,7 @@ from haicang.channels.models import ChannelAccount
 from haicang.orders import selectors
 from haicang.orders.contact import contact_masked
 from haicang.orders.models import HoldReason, LineKind, Order, OrderStatus
-from haicang.orders.routing import routing_decision_latest
+from haicang.orders.routing import decision_cost_label, routing_decision_latest
 from haicang.orders.selectors import PII, READ
 from haicang.orders.services import order_contact_read
 from haicang.parties.access import scope_for_request
@@ -97,6 +97,7 @@ def order_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     for line in lines:
         if line.kind == LineKind.COMPONENT:
             components.setdefault(line.kit_line_id, []).append(line)
+    decision = routing_decision_latest(order)
     context = {
         "order": order,
         "lines": [{"line": line, "components": components.get(line.pk, [])} for line in top],
@@ -106,6 +107,10 @@ def order_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         "contact": contact,
         "masked": contact_masked(order),
         "can_see_contact": can_see_contact,
-        "routing": routing_decision_latest(order),
+        "routing": decision,
+        "routing_cost": decision_cost_label(decision),
     }
+    from haicang.fulfillment.tracking_views import order_parcels_context  # the Parcels section (fulfillment)
+
+    context.update(order_parcels_context(request, order.pk))
     return render(request, "orders/order_detail.html", context)

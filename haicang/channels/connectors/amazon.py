@@ -19,14 +19,16 @@ From each OrderItem: ``OrderItemId``, ``SellerSKU``, ``ASIN``, ``Title``, ``Quan
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from haicang.channels.connectors.base import (
     Connector,
     PreparedRequest,
+    compact_json,
     from_iso,
     integer,
     items,
@@ -35,6 +37,7 @@ from haicang.channels.connectors.base import (
     required_text,
     text,
 )
+from haicang.channels.connectors.stock import StockItem, StockPushAdapter
 from haicang.channels.normalised import (
     NormalisedLine,
     NormalisedOrder,
@@ -192,4 +195,80 @@ class AmazonConnector(Connector):
                 "x-amz-date": now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"),
                 "Accept": "application/json",
             },
+        )
+
+
+# --- stock push ------------------------------------------------------------------------------------------------
+LISTINGS_API = "/listings/2021-08-01/items"
+DEFAULT_PRODUCT_TYPE = "PRODUCT"  # enough for offer-only attributes such as fulfillment_availability
+FULFILLMENT_CHANNEL = "DEFAULT"  # the seller's own (merchant-fulfilled) stock, not FBA
+
+
+def fulfillment_availability_patch(quantity: int) -> dict[str, Any]:
+    """The JSON Patch that sets a listing's merchant-fulfilled quantity; ``merge`` (Listings Items API and
+    JSON_LISTINGS_FEED, since June 2025) keeps the other fields of ``fulfillment_availability`` (handling time,
+    restock date) as they are."""
+    return {
+        "op": "merge",
+        "path": "/attributes/fulfillment_availability",
+        "value": [{"fulfillment_channel_code": FULFILLMENT_CHANNEL, "quantity": quantity}],
+    }
+
+
+def amazon_inventory_feed(
+    seller_id: str, items: Sequence[StockItem], *, issue_locale: str = "en_US"
+) -> bytes:
+    """A ``JSON_LISTINGS_FEED`` document (Listings Feed schema v2) of one ``PATCH`` message per item, for
+    thousands of SKUs at once. The Feeds API takes it in three calls — ``createFeedDocument``, an upload of this
+    document to the URL it answers, ``createFeed`` with ``feedType`` ``JSON_LISTINGS_FEED`` — which a sender
+    owning the network makes; :class:`AmazonStockPush` patches one listing per call instead."""
+    messages = [
+        {
+            "messageId": n,
+            "sku": item.channel_sku,
+            "operationType": "PATCH",
+            "productType": item.listing.get("product_type") or DEFAULT_PRODUCT_TYPE,
+            "patches": [fulfillment_availability_patch(item.quantity)],
+        }
+        for n, item in enumerate(items, start=1)
+    ]
+    header = {"sellerId": seller_id, "version": "2.0", "issueLocale": issue_locale}
+    return compact_json({"header": header, "messages": messages}).encode()
+
+
+class AmazonStockPush(StockPushAdapter):
+    """SP-API Listings Items ``patchListingsItem``: ``PATCH /listings/2021-08-01/items/{sellerId}/{sku}`` with the
+    ``fulfillment_availability`` patch, one SKU a call (the Listings Items API's unit), the LWA access token in
+    ``x-amz-access-token`` (no AWS signature since 2023). The seller SKU is the channel SKU; a listing may name
+    its ``product_type`` (default ``PRODUCT``)."""
+
+    platform = Platform.AMAZON
+    label = "Amazon"
+    credential_fields = ("access_token", "seller_id", "marketplace_id")
+    max_items = 1
+
+    def build_request(
+        self, credentials: Mapping[str, str], items: Sequence[StockItem], *, now: datetime
+    ) -> PreparedRequest:
+        creds = self.credentials_check(credentials)
+        if len(items) != 1:
+            raise ValueError("an Amazon listings patch sets one SKU")
+        (item,) = items
+        endpoint = creds.get("endpoint", DEFAULT_ENDPOINT).rstrip("/")
+        path = f"{LISTINGS_API}/{quote(creds['seller_id'], safe='')}/{quote(item.channel_sku, safe='')}"
+        query = urlencode({"marketplaceIds": creds["marketplace_id"], "issueLocale": "en_US"})
+        body = {
+            "productType": item.listing.get("product_type") or DEFAULT_PRODUCT_TYPE,
+            "patches": [fulfillment_availability_patch(item.quantity)],
+        }
+        return PreparedRequest(
+            method="PATCH",
+            url=f"{endpoint}{path}?{query}",
+            headers={
+                "x-amz-access-token": creds["access_token"],
+                "x-amz-date": now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"),
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+            },
+            body=compact_json(body).encode(),
         )

@@ -28,7 +28,7 @@ import hashlib
 import hmac
 import secrets
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,6 +47,7 @@ from haicang.channels.connectors.base import (
     required_text,
     text,
 )
+from haicang.channels.connectors.stock import StockItem, StockPushAdapter
 from haicang.channels.normalised import (
     NormalisedLine,
     NormalisedOrder,
@@ -227,5 +228,46 @@ class SheinConnector(Connector):
             secret_key=creds["secret_key"],
             path=ORDER_DETAIL_PATH,
             body={"orderNoList": [external_id]},
+            timestamp_ms=int(now.timestamp()) * 1000 + now.microsecond // 1000,
+        )
+
+
+# --- stock push ------------------------------------------------------------------------------------------------
+CHANGE_INVENTORY_PATH = "/open-api/gsp/goods/change-inventory"
+
+
+class SheinStockPush(StockPushAdapter):
+    """Modify Inventory (self-operated and semi-managed stores): ``POST /open-api/gsp/goods/change-inventory``
+    with ``{"updateSkuInventoryQuantityRequests": [{"skuCode", "saleInventory", "warehouseCode"?}]}``, at most
+    100 SKUs a call, signed with SHEIN's ``x-lt-signature`` (:func:`shein_request`). ``skuCode`` is SHEIN's own SKU
+    code (the listing's ``sku_code``), not the seller SKU; ``saleInventory`` is the saleable quantity (the other
+    form, ``changeInventoryQuantity``, sets the total); ``warehouse_code`` (credentials) is required by SHEIN
+    when the store has several merchant warehouses (``/open-api/msc/warehouse/list``)."""
+
+    platform = Platform.SHEIN
+    label = "SHEIN"
+    credential_fields = ("open_key_id", "secret_key")
+    listing_fields = ("sku_code",)
+    max_items = 100
+
+    def build_request(
+        self, credentials: Mapping[str, str], items: Sequence[StockItem], *, now: datetime
+    ) -> PreparedRequest:
+        creds = self.credentials_check(credentials)
+        warehouse = creds.get("warehouse_code", "")
+        rows = [
+            {
+                "skuCode": str(item.listing["sku_code"]).strip(),
+                "saleInventory": item.quantity,
+                **({"warehouseCode": warehouse} if warehouse else {}),
+            }
+            for item in items
+        ]
+        return shein_request(
+            base_url=creds.get("base_url", DEFAULT_BASE_URL),
+            open_key_id=creds["open_key_id"],
+            secret_key=creds["secret_key"],
+            path=CHANGE_INVENTORY_PATH,
+            body={"updateSkuInventoryQuantityRequests": rows},
             timestamp_ms=int(now.timestamp()) * 1000 + now.microsecond // 1000,
         )

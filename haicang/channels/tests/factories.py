@@ -24,9 +24,13 @@ def make_channel_account(seller: Seller, *, platform: str = "shopify", **fields:
 
 
 def make_sku_map(
-    account: ChannelAccount, *, channel_sku: str | None = None, sku: Sku | None = None
+    account: ChannelAccount,
+    *,
+    channel_sku: str | None = None,
+    sku: Sku | None = None,
+    listing: dict[str, str] | None = None,
 ) -> ChannelSkuMap:
     sku = sku or make_sku(account.seller)
     return channel_sku_map_set(
-        actor=SYSTEM, account=account, channel_sku=channel_sku or f"CH-{next(_n)}", sku=sku
+        actor=SYSTEM, account=account, channel_sku=channel_sku or f"CH-{next(_n)}", sku=sku, listing=listing
     )

@@ -175,3 +175,52 @@ def test_stock_share_rules_and_channel_stock_through_the_api():
     rule_id = created.json()["id"]
     assert client.delete(f"/api/v1/stock-share-rules/{rule_id}/").status_code == 204
     assert sorted(ChannelStockLevel.objects.values_list("quantity", flat=True)) == [5, 5]
+
+
+def test_a_maps_listing_ids_and_the_levels_push_state_through_the_api():
+    from haicang.channels.stock_push import SandboxTransport, channel_stock_push_run
+    from haicang.channels.stock_sync import channel_account_warehouses_set
+    from haicang.inventory.services import stock_receive
+    from haicang.inventory.tests.factories import make_stock_world
+
+    seller, operator = make_seller(), make_operator()
+    warehouse = make_agreement(seller, operator).warehouses.get()
+    stock = make_stock_world(seller=seller, warehouse=warehouse)
+    stock_receive(actor=SYSTEM, owner=seller, sku=stock.sku, location=stock.pick, quantity=8)
+    account = make_channel_account(
+        seller,
+        platform="temu",
+        name="Temu",
+        credentials={"app_key": "a", "app_secret": "s", "access_token": "t"},
+    )
+    channel_account_warehouses_set(actor=SYSTEM, account=account, warehouses=[warehouse])
+    client = _client(make_member(seller, "order_manager"))
+
+    bad = client.post(
+        "/api/v1/channel-sku-maps/",
+        {
+            "account": str(account.pk),
+            "channel_sku": "T-1",
+            "sku_code": stock.sku.code,
+            "listing": {"Goods Id": "1"},
+        },
+        format="json",
+    )
+    made = client.post(
+        "/api/v1/channel-sku-maps/",
+        {
+            "account": str(account.pk),
+            "channel_sku": "T-1",
+            "sku_code": stock.sku.code,
+            "listing": {"goods_id": "6042", "sku_id": 5822},
+        },
+        format="json",
+    )
+    channel_stock_push_run(transport=SandboxTransport())
+    level = client.get("/api/v1/channel-stock/", {"account": str(account.pk)}).json()["results"][0]
+
+    assert bad.status_code == 400 and bad.json()["code"] == "channels.listing_invalid"
+    assert made.status_code == 201, made.content
+    assert made.json()["listing"] == {"goods_id": "6042", "sku_id": "5822"}
+    assert (level["quantity"], level["pushed_quantity"], level["push_note"]) == (8, 8, "")
+    assert level["pushed_version"] == level["version"] and level["pushed_at"]

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from haicang.channels.stock_share_rules import AccountShare, ShareMode, ShareRule, share_stock
+from haicang.channels.stock_share_rules import (
+    AccountShare,
+    ShareMode,
+    ShareRule,
+    kit_quantities,
+    kit_quantity,
+    share_stock,
+)
 
 W1, W2, W3 = "w1", "w2", "w3"
 
@@ -149,3 +156,97 @@ def test_property_an_account_alone_gets_at_most_its_percent(available: int, valu
     result = share_stock({W1: available}, [AccountShare("a", frozenset({W1}), percent(str(value)))])
     assert result.quantities["a"] <= available * value / 100
     assert result.quantities["a"] >= available * value / 100 - 1
+
+
+# --- kits ----------------------------------------------------------------------------------------------------
+
+
+def test_a_kit_is_the_minimum_over_its_components_of_the_accounts_own_share() -> None:
+    # given two accounts sharing a warehouse half and half: 10 cups → 5 each, 7 saucers → 4 and 3
+    accounts = [AccountShare("a", frozenset({W1})), AccountShare("b", frozenset({W1}))]
+    cups = share_stock({W1: 10}, accounts).quantities
+    saucers = share_stock({W1: 7}, accounts).quantities
+    assert (cups, saucers) == ({"a": 5, "b": 5}, {"a": 4, "b": 3})
+
+    # when a set of 2 cups and 1 saucer is computed
+    kits = kit_quantities({"cup": cups, "saucer": saucers}, {"cup": 2, "saucer": 1})
+
+    # then each account gets min(floor(cups / 2), saucers) of its own share: together no more than 5 sets
+    assert kits == {"a": 2, "b": 2}
+    assert sum(kits.values()) <= min(10 // 2, 7 // 1)
+
+
+def test_a_missing_component_or_an_empty_recipe_makes_no_kit() -> None:
+    assert kit_quantities({"cup": {"a": 8}, "saucer": {}}, {"cup": 1, "saucer": 1}) == {"a": 0}
+    assert kit_quantities({"cup": {"a": 8}}, {}) == {"a": 0}
+    with pytest.raises(ValueError, match="at least one unit"):
+        kit_quantities({"cup": {"a": 8}}, {"cup": 0})
+
+
+def test_a_rule_on_the_kit_itself_only_lowers_what_the_components_allow() -> None:
+    assert kit_quantity(10, None) == 10
+    assert kit_quantity(10, percent(50, buffer=1)) == 4
+    assert kit_quantity(10, fixed(3)) == 3
+    assert kit_quantity(2, fixed(30)) == 2  # a fixed share never raises it
+    assert kit_quantity(3, percent(100, buffer=5)) == 0
+    kits = kit_quantities({"cup": {"a": 9, "b": 9}}, {"cup": 3}, {"b": fixed(1)})
+    assert kits == {"a": 3, "b": 1}
+
+
+COMPONENTS = ["C1", "C2", "C3"]
+kit_specs = st.lists(
+    st.tuples(
+        st.frozensets(st.sampled_from(WAREHOUSES), min_size=0, max_size=3),
+        st.fixed_dictionaries(dict.fromkeys(COMPONENTS, rules)),  # the account's rule per component
+        st.one_of(st.none(), rules),  # its rule on the kit itself
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    stock=st.fixed_dictionaries(dict.fromkeys(COMPONENTS, availabilities)),
+    recipe=st.dictionaries(st.sampled_from(COMPONENTS), st.integers(1, 5), min_size=1, max_size=3),
+    specs=kit_specs,
+)
+def test_property_kits_included_the_sum_over_channels_never_exceeds_what_is_available(
+    stock: dict[str, dict[str, int]],
+    recipe: dict[str, int],
+    specs: list[tuple[frozenset[str], dict[str, ShareRule], ShareRule | None]],
+) -> None:
+    names = [f"acct-{i:02d}" for i in range(len(specs))]
+    shares = {
+        c: share_stock(
+            stock[c],
+            [
+                AccountShare(n, ws, by_component[c])
+                for n, (ws, by_component, _) in zip(names, specs, strict=False)
+            ],
+        ).quantities
+        for c in COMPONENTS
+    }
+    kit_rules = {n: rule for n, (_, _, rule) in zip(names, specs, strict=False) if rule is not None}
+    kits = kit_quantities({c: shares[c] for c in recipe}, recipe, kit_rules)
+    pool = {c: {w: max(q, 0) for w, q in stock[c].items()} for c in COMPONENTS}
+
+    # every channel SKU, a plain component or the kit: the sum over the accounts stays within what is available
+    for c in COMPONENTS:
+        assert sum(shares[c].values()) <= sum(pool[c].values())
+    kits_available = min(sum(pool[c].values()) // units for c, units in recipe.items())
+    assert all(q >= 0 for q in kits.values())
+    assert sum(kits.get(n, 0) for n in names) <= kits_available
+    # each account's kits fit in its own share of every component
+    for n in names:
+        for c, units in recipe.items():
+            assert kits.get(n, 0) * units <= shares[c][n]
+    # no group of accounts gets more kits than the warehouses they serve can make
+    for size in (1, 2):
+        for group in combinations(range(len(names)), size):
+            served = {w for i in group for w in specs[i][0]}
+            can_make = min(sum(pool[c][w] for w in served) // units for c, units in recipe.items())
+            assert sum(kits.get(names[i], 0) for i in group) <= can_make
+    # a rule on the kit never raises what the components allow
+    plain = kit_quantities({c: shares[c] for c in recipe}, recipe)
+    assert all(kits[n] <= plain[n] for n in kits)

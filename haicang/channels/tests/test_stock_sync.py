@@ -223,3 +223,40 @@ def test_the_event_renders_for_the_seller_only():
     assert render_level(str(level.pk), subscription_scope(operator_sub)) is None
     other_sub = WebhookSubscription(seller=make_seller(), url="https://example.com/h", event_types=["*"])
     assert render_level(str(level.pk), subscription_scope(other_sub)) is None
+
+
+def test_a_kit_sells_what_each_accounts_share_of_its_components_makes():
+    # given 100 cups and 30 saucers shared half and half by two accounts, and a set of 2 cups + 1 saucer
+    from haicang.catalog.tests.factories import make_kit
+    from haicang.channels.stock_sync import channel_stock_recompute
+
+    w = _world()
+    saucer = make_sku(w.stock.seller, code="SAUCER")
+    stock_receive(actor=SYSTEM, owner=w.stock.seller, sku=saucer, location=w.stock.pick, quantity=30)
+    kit = make_kit(w.stock.seller, [(w.stock.sku, 2), (saucer, 1)], code="TEA-SET")
+    channel_stock_recompute(seller_id=w.stock.seller.pk)
+
+    def kits() -> dict[str, int]:
+        rows = ChannelStockLevel.objects.filter(sku=kit).select_related("account")
+        return {level.account.name: level.quantity for level in rows}
+
+    # then each account's sets are made from its own share: min(50 // 2, 15 // 1) = 15
+    assert kits() == {"Temu US": 15, "Shop": 15}
+
+    # when 10 saucers are reserved and the job runs, the sets follow the component
+    stock_reserve(
+        actor=SYSTEM, owner=w.stock.seller, warehouse=w.stock.warehouse,
+        lines=[DemandLine(saucer, 10)], demand_type="order", demand_ref="ORD-K",
+    )  # fmt: skip
+    channel_stock_sync_run()
+
+    assert kits() == {"Temu US": 10, "Shop": 10}
+    assert sum(kits().values()) <= min(_available(w) // 2, 20 // 1)
+    kit_levels = ChannelStockLevel.objects.filter(sku=kit)
+    assert {e.subject_id for e in _channel_events()} >= {str(level.pk) for level in kit_levels}
+
+    # and a rule on the kit itself only lowers it for that account
+    stock_share_rule_set(actor=SYSTEM, account=w.temu, sku=kit, mode="fixed", quantity=3)
+    assert kits() == {"Temu US": 3, "Shop": 10}
+    stock_share_rule_set(actor=SYSTEM, account=w.temu, sku=kit, mode="fixed", quantity=300)
+    assert kits() == {"Temu US": 10, "Shop": 10}  # never more than the components make

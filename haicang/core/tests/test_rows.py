@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from haicang.core.actors import Actor
 from haicang.core.audit import audit_entry_build
 from haicang.core.models import AuditEntry
-from haicang.core.rows import rows_insert, rows_insert_if
+from haicang.core.rows import rows_insert, rows_insert_bulk, rows_insert_if
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,3 +72,31 @@ def test_rows_follow_a_guarded_update_only_when_it_changed_a_row():
     stored = AuditEntry.objects.get(action="test.held2")
     assert stored.subject_id == str(group.pk)
     assert AuditEntry.objects.filter(action="test.held").exists()
+
+
+def test_many_rows_of_one_model_go_in_one_prepared_statement():
+    # given a thousand new rows of one model
+    group = Group.objects.create(name="loaders")
+    entries = [_entry(group, f"test.bulk{n}") for n in range(1000)]
+
+    # when they are inserted in bulk
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        rows_insert_bulk(entries)
+
+    # then one statement carried them all, as save() would have written them
+    inserts = [q["sql"] for q in queries if "INSERT" in q["sql"].upper()]
+    assert len(inserts) == 1 and inserts[0].startswith("1000 times: ")  # Django's log of an executemany
+    assert AuditEntry.objects.filter(subject_id=str(group.pk)).count() == 1000
+    stored = AuditEntry.objects.get(subject_id=str(group.pk), action="test.bulk7")
+    assert stored.changes == {"before": {}, "after": {"n": 1}}
+    assert all(not e._state.adding for e in entries)
+
+
+def test_a_bulk_of_mixed_models_or_without_keys_is_refused_before_anything_is_sent():
+    group = Group.objects.create(name="mixed")
+
+    with pytest.raises(ValueError, match="one model"):
+        rows_insert_bulk([_entry(group, "test.a"), Group(pk=99, name="other")])
+    with pytest.raises(ValueError, match="primary key"):
+        rows_insert_bulk([Group(name="no key yet")])
+    assert not AuditEntry.objects.filter(subject_id=str(group.pk)).exists()

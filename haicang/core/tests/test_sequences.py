@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from haicang.core.errors import CoreErrorCode
-from haicang.core.sequences import InvalidSequence, document_number_next
+from haicang.core.sequences import InvalidSequence, document_number_next, document_numbers_take
 
 
 @pytest.mark.django_db
@@ -95,3 +95,26 @@ def test_twenty_concurrent_writers_never_receive_the_same_number():
     assert repeated == []
     expected = {f"ORD-2026-{i:06d}" for i in range(1, writers * per_writer + 1)}
     assert set(issued) == expected
+
+
+@pytest.mark.django_db
+def test_a_block_of_numbers_follows_on_from_the_single_ones_and_is_followed_by_them():
+    seller = uuid.uuid4()
+    document_number_next(scope=seller, prefix="ORD", year=2026)
+
+    block = document_numbers_take(scope=seller, prefix="ORD", year=2026, count=3)
+    after = document_number_next(scope=seller, prefix="ORD", year=2026)
+    first_of_year = document_numbers_take(scope=seller, prefix="ORD", year=2027, count=2)
+
+    assert block == ["ORD-2026-000002", "ORD-2026-000003", "ORD-2026-000004"]
+    assert after == "ORD-2026-000005"
+    assert first_of_year == ["ORD-2027-000001", "ORD-2027-000002"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("prefix", "year", "count"), [("ORD", 2026, 0), ("ORD", 2026, True), ("ord", 2026, 2), ("ORD", 1999, 2)]
+)
+def test_a_block_with_a_bad_count_prefix_or_year_is_refused(prefix, year, count):
+    with pytest.raises(InvalidSequence):
+        document_numbers_take(scope=uuid.uuid4(), prefix=prefix, year=year, count=count)

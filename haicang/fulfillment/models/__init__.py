@@ -1,6 +1,7 @@
 """The fulfillment app's models, one module per area (docs/fulfillment.md)."""
 
 from haicang.fulfillment.models.boxes import BoxType, PickupSchedule
+from haicang.fulfillment.models.dock import DockScan
 from haicang.fulfillment.models.outbound import Outbound, OutboundStatus, PickMode
 from haicang.fulfillment.models.parcels import Parcel, ParcelLine, ParcelStatus
 from haicang.fulfillment.models.picking import (
@@ -21,11 +22,13 @@ from haicang.fulfillment.models.tracking import (
     TrackingMessage,
     TrackingSource,
     TrackingStatus,
+    TrackingWebhookSecret,
 )
 from haicang.fulfillment.models.waves import Wave, WaveStatus
 
 __all__ = [
     "BoxType",
+    "DockScan",
     "ExceptionResolution",
     "ExceptionStatus",
     "Outbound",
@@ -48,6 +51,7 @@ __all__ = [
     "TrackingMessage",
     "TrackingSource",
     "TrackingStatus",
+    "TrackingWebhookSecret",
     "Wave",
     "WaveStatus",
 ]

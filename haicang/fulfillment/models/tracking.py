@@ -38,6 +38,7 @@ class TrackingEvent(Entity):
     raw_text = models.CharField(max_length=300, blank=True)
     location = models.CharField(max_length=200, blank=True)
     is_customs_hold = models.BooleanField(default=False)
+    is_refused_for_charges = models.BooleanField(default=False)
     source = models.CharField(max_length=10, choices=TrackingSource.choices)
     received_at = models.DateTimeField()
     # Replays of one event (same time, code and text) are recognised and not stored twice.
@@ -102,3 +103,28 @@ class TrackingMessage(Entity):
 
     def __str__(self) -> str:
         return f"{self.reason_code} {self.tracking_number}"
+
+
+class TrackingWebhookSecret(Entity):
+    """The secret a carrier (or a tracking aggregator) signs an operator's tracking webhooks with, per carrier
+    code. Sealed (AES-GCM, context ``tracking-webhook-secret:<id>``): never in clear in the database. During a
+    rotation the previous secret stays valid until ``previous_secret_expires_at``."""
+
+    operator = models.ForeignKey("parties.Operator", on_delete=models.CASCADE, related_name="+")
+    carrier_code = models.CharField(max_length=20)  # normalised (carriers.base.carrier_code_normalise)
+    secret_sealed = models.BinaryField()
+    secret_created_at = models.DateTimeField()
+    previous_secret_sealed = models.BinaryField(null=True, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["carrier_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operator", "carrier_code"], name="tracking_webhook_secret_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier_code} {self.operator_id}"

@@ -56,3 +56,47 @@ def test_every_inbound_event_renders_its_schema_for_both_parties_and_nothing_for
         "damaged": 1,
         "short": 1,
     }
+
+
+def test_a_cancelled_shipment_is_announced_to_both_parties_and_leaves_nothing_in_transit():
+    # given a shipment in transit
+    from haicang.inbound.services import inbound_cancel
+    from haicang.inventory.models import Balance
+    from haicang.inventory.verify import ledger_verify
+    from haicang.network.models import LocationKind
+
+    world = make_inbound_world()
+    shipment = make_shipment(world, status="in_transit")
+
+    # when the seller cancels it
+    inbound_cancel(actor=SYSTEM, shipment=shipment, reason="container rolled over")
+
+    # then inbound.cancelled follows its schema for both parties, with the reason, and not for a stranger
+    event = OutboxEvent.objects.get(event_type="inbound.cancelled", subject_id=str(shipment.pk))
+    known = event_type_get("inbound.cancelled")
+    assert known is not None
+    for scope in (_scope(PartyKind.SELLER, world.seller.pk), _scope(PartyKind.OPERATOR, world.operator.pk)):
+        data = event_data(event, scope)
+        assert data is not None
+        jsonschema.validate(data, known.data_schema)
+        assert (data["status"], data["reason"]) == ("cancelled", "container rolled over")
+        assert data["dispatched_at"] is not None and data["cancelled_at"] is not None
+    assert event_data(event, _scope(PartyKind.OPERATOR, make_operator().pk)) is None
+    # and its units went back to the supplier: nothing of it is in transit
+    in_transit = Balance.objects.filter(owner=world.seller, location__kind=LocationKind.IN_TRANSIT)
+    assert sum(in_transit.values_list("quantity", flat=True)) == 0
+    assert ledger_verify() == []
+
+
+def test_a_cancelled_draft_is_announced_to_the_seller_only():
+    from haicang.inbound.services import inbound_cancel
+
+    world = make_inbound_world()
+    shipment = make_shipment(world)
+
+    inbound_cancel(actor=SYSTEM, shipment=shipment)
+
+    event = OutboxEvent.objects.get(event_type="inbound.cancelled", subject_id=str(shipment.pk))
+    seller = event_data(event, _scope(PartyKind.SELLER, world.seller.pk))
+    assert seller is not None and seller["dispatched_at"] is None
+    assert event_data(event, _scope(PartyKind.OPERATOR, world.operator.pk)) is None

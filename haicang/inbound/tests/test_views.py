@@ -418,3 +418,42 @@ def test_the_labels_download_as_a_pdf_with_a_page_per_carton(seller_client, worl
     assert f"{shipment.number}-labels.pdf" in response["Content-Disposition"]
     assert len(PdfReader(BytesIO(response.content)).pages) == shipment.cartons.count() == 2
     assert len(PdfReader(BytesIO(a4.content)).pages) == 1
+
+
+def test_a_draft_links_to_the_packing_list_import_with_the_kind_and_the_shipment_preselected(
+    seller_client, world, client
+):
+    # given a draft
+    shipment = make_shipment(world)
+
+    # when its seller opens it, then "Import packing list" leads to the Imports page with both preselected
+    detail = _html(seller_client.get(f"/inbound/{shipment.pk}/"))
+    link = f'href="/imports/?kind=inbound_packing_list&amp;shipment={shipment.number}"'
+    assert link in detail and "Import packing list" in detail
+    imports = _html(seller_client.get(f"/imports/?kind=inbound_packing_list&shipment={shipment.number}"))
+    assert shipment.number in imports
+    # and once submitted, or for a viewer, there is no such link
+    services.inbound_submit(actor=SYSTEM, shipment=shipment)
+    assert "Import packing list" not in _html(seller_client.get(f"/inbound/{shipment.pk}/"))
+    client.force_login(make_member(world.seller, "viewer").user)
+    assert "Import packing list" not in _html(client.get(f"/inbound/{shipment.pk}/"))
+
+
+def test_an_arrived_or_closed_shipment_links_to_its_receipt_report_for_both_parties(
+    seller_client, world, client
+):
+    from haicang.inbound.receiving import inbound_close
+
+    shipment = make_shipment(world, status="in_transit")
+    report = f'href="/receiving/{shipment.pk}/report/"'
+    assert report not in _html(seller_client.get(f"/inbound/{shipment.pk}/"))
+
+    services.inbound_arrive(actor=SYSTEM, shipment=shipment)
+    assert "Receipt report (preview)" in _html(seller_client.get(f"/inbound/{shipment.pk}/"))
+
+    inbound_close(actor=SYSTEM, shipment=shipment)
+    detail = _html(seller_client.get(f"/inbound/{shipment.pk}/"))
+    assert report in detail and "Receipt report" in detail
+    assert seller_client.get(f"/receiving/{shipment.pk}/report/").status_code == 200
+    client.force_login(make_member(world.operator, "manager").user)
+    assert report in _html(client.get(f"/inbound/{shipment.pk}/"))

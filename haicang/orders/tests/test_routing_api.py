@@ -80,3 +80,31 @@ def test_the_order_page_says_a_held_order_is_not_routed(seller, account, sku, cl
     html = client.get(f"/orders/{order.pk}/").content.decode()
 
     assert "Not routed: the order is on hold." in html
+
+
+def test_a_split_shows_its_parcels_and_estimated_cost_in_the_api_and_on_the_page(seller, account, client):
+    from haicang.catalog.tests.factories import make_sku
+    from haicang.channels.tests.factories import make_sku_map
+    from haicang.orders.routing import order_settings_set
+    from haicang.orders.tests.factories import SYSTEM
+
+    network = make_network(seller)
+    for code, warehouse in (("LAMP", "LAX1"), ("VASE", "NJ1")):
+        made = make_sku(seller, code=code, weight_g=3000)
+        make_sku_map(account, channel_sku=code, sku=made)
+        network.receive(seller, made, warehouse, 1)
+    order_settings_set(actor=SYSTEM, seller_id=seller.pk, allow_split=True)
+    order = make_order(account, lines=(line("LAMP", quantity=1), line("VASE", quantity=1)))
+    client.force_login(make_member(seller, "owner").user)
+
+    routing = _client(seller).get(f"/api/v1/orders/{order.pk}/").json()["routing"]
+    html = client.get(f"/orders/{order.pk}/").content.decode()
+
+    assert routing["outcome"] == "split" and routing["estimated_cost_label"] == "USD 10.60"
+    assert routing["cost_currency"] == "USD"
+    assert [part["text"].split(":")[0] for part in routing["allocations"]] == [
+        "LAX1 ships LAMP ×1",
+        "NJ1 ships VASE ×1",
+    ]
+    assert "Estimated last-mile cost: USD 10.60" in html
+    assert "LAX1 ships LAMP ×1: USD 4.10" in html and "NJ1 ships VASE ×1: USD 6.50" in html

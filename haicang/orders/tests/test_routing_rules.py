@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from haicang.orders.routing_rules import Candidate, Outcome, promise_days, route_plan
+from haicang.orders.routing_rules import Candidate, Outcome, PartQuote, promise_days, route_plan
 
 
 def wh(code: str, stock: dict[str, int], cost: str | None = None, days: int | None = None) -> Candidate:
@@ -170,3 +170,82 @@ def test_a_late_choice_is_flagged():
 )
 def test_promise_days(days_left, level, expected):
     assert promise_days(days_until_deliver_by=days_left, service_level=level) == expected
+
+
+# --- the parts of a decision and their cost ----------------------------------------------------------------
+def _pricer(table: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[str, int]]):
+    """A part pricer from a table: (warehouse, part lines) → (cost, days)."""
+
+    def price(candidate: Candidate, lines: tuple[tuple[str, int], ...]) -> PartQuote:
+        cost, days = table[(candidate.code, lines)]
+        return PartQuote(cost=Decimal(cost), cost_label=f"USD {cost}", days=days)
+
+    return price
+
+
+def test_a_splits_estimated_cost_is_the_sum_of_its_parts_each_with_its_reason():
+    # given two warehouses that each hold one SKU, and prices for each part's own parcel
+    price = _pricer({("ATL1", (("A", 2),)): ("2.20", 3), ("DFW1", (("B", 1),)): ("1.10", 2)})
+
+    # when the order is split
+    plan = route_plan(
+        demand={"A": 2, "B": 1},
+        candidates=[ONLY_A, ONLY_B],
+        allow_split=True,
+        price_part=price,
+        currency="USD",
+    )
+
+    # then each part is priced for its own parcel, and the decision's cost is their sum
+    assert plan.outcome == Outcome.SPLIT
+    assert [(p.code, p.lines, p.cost) for p in plan.parts] == [
+        ("ATL1", (("A", 2),), Decimal("2.20")),
+        ("DFW1", (("B", 1),), Decimal("1.10")),
+    ]
+    assert [p.text for p in plan.parts] == [
+        "ATL1 ships A ×2: USD 2.20, 3 days",
+        "DFW1 ships B ×1: USD 1.10, 2 days",
+    ]
+    assert plan.estimated_cost == Decimal("3.30")
+    assert plan.summary == "split: 2 parcels from ATL1, DFW1, USD 3.30 in all"
+
+
+def test_the_split_is_chosen_on_the_parts_own_prices_not_the_whole_parcels():
+    # given B can come from Q (cheaper for the whole order) or R (cheaper for B's own parcel)
+    p = wh("P1", {"A": 5}, "1.00", 2)
+    q = wh("Q1", {"B": 5}, "2.00", 2)
+    r = wh("R1", {"B": 5}, "5.00", 2)
+    price = _pricer(
+        {
+            ("P1", (("A", 1),)): ("1.00", 2),
+            ("Q1", (("B", 1),)): ("4.00", 2),
+            ("R1", (("B", 1),)): ("1.50", 2),
+        }
+    )
+
+    plan = route_plan(demand={"A": 1, "B": 1}, candidates=[p, q, r], allow_split=True, price_part=price)
+
+    assert plan.chosen == ("P1", "R1")
+    assert plan.estimated_cost == Decimal("2.50")
+
+
+def test_a_part_without_a_price_leaves_the_estimate_unknown_and_a_single_uses_its_quote():
+    split = route_plan(demand={"A": 1, "B": 1}, candidates=[ONLY_A, wh("DFW1", {"B": 3})], allow_split=True)
+    single = route_plan(demand={"A": 2}, candidates=[LAX])
+
+    assert split.outcome == Outcome.SPLIT and split.estimated_cost is None
+    assert [p.text for p in split.parts] == ["ATL1 ships A ×1: USD 3.00, 3 days", "DFW1 ships B ×1: no price"]
+    assert single.estimated_cost == Decimal("4.10")
+    assert [p.text for p in single.parts] == ["LAX1 ships A ×2: USD 4.10, 3 days"]
+    assert route_plan(demand={"A": 99}, candidates=[LAX]).estimated_cost is None  # backorder
+
+
+def test_a_split_part_that_misses_the_promise_makes_the_decision_late():
+    price = _pricer({("ATL1", (("A", 1),)): ("2.00", 1), ("DFW1", (("B", 1),)): ("2.00", 5)})
+
+    plan = route_plan(
+        demand={"A": 1, "B": 1}, candidates=[ONLY_A, ONLY_B], promise=3, allow_split=True, price_part=price
+    )
+
+    assert plan.late and [p.keeps_promise for p in plan.parts] == [True, False]
+    assert plan.parts[1].text == "DFW1 ships B ×1: USD 2.00, 5 days, misses the promise"

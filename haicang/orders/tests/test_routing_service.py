@@ -5,6 +5,7 @@ allocated oldest first when stock arrives; a cancellation gives the stock back."
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -61,7 +62,10 @@ def test_an_ingested_order_ships_from_the_cheapest_warehouse_with_stock(account,
     assert (reservation.demand_type, reservation.demand_ref) == ("order", str(order.pk))
     decision = _decision(order)
     assert decision.outcome == "single" and [w.code for w in decision.warehouses.all()] == ["LAX1"]
-    assert decision.allocations == [{"warehouse": "LAX1", "lines": [["LUMEN-TS-BLK-M", 2]]}]
+    (part,) = decision.allocations
+    assert (part["warehouse"], part["lines"], part["cost"]) == ("LAX1", [["LUMEN-TS-BLK-M", 2]], "4.10")
+    assert part["text"].startswith("LAX1 ships LUMEN-TS-BLK-M ×2: USD 4.10, ")
+    assert (decision.estimated_cost, decision.cost_currency) == (Decimal("4.10"), "USD")
     texts = _texts(order)
     assert texts[0] == "FRA1: 0 in stock"
     assert texts[1].startswith("LAX1: 12 in stock, USD 4.10, ") and texts[1].endswith(" days")
@@ -154,6 +158,35 @@ def test_a_split_needs_the_sellers_consent(account, sku, network, seller):
         "LAX1",
         "NJ1",
     }
+
+
+def test_a_splits_cost_is_the_sum_of_its_parts_each_priced_for_its_own_parcel(account, network, seller):
+    # given two 3 kg SKUs, one at LAX1 and one at NJ1: one parcel of both would weigh 6 kg (USD 40.00 a
+    # parcel past 5 kg), each part alone 3 kg (LAX1 USD 4.10, NJ1 USD 6.50)
+    lamp = make_sku(seller, code="LAMP", weight_g=3000)
+    vase = make_sku(seller, code="VASE", weight_g=3000)
+    make_sku_map(account, channel_sku="LAMP", sku=lamp)
+    make_sku_map(account, channel_sku="VASE", sku=vase)
+    network.receive(seller, lamp, "LAX1", 2)
+    network.receive(seller, vase, "NJ1", 2)
+    order_settings_set(actor=SYSTEM, seller_id=seller.pk, allow_split=True)
+
+    # when an order of one of each is routed
+    order = ingest(account, normalised(lines=(line("LAMP", quantity=1), line("VASE", quantity=1)))).order
+
+    # then the decision's cost is the sum of the parts' own last-mile costs, each part with its reason
+    decision = _decision(order)
+    assert decision.outcome == "split"
+    assert [(p["warehouse"], p["lines"], p["cost"]) for p in decision.allocations] == [
+        ("LAX1", [["LAMP", 1]], "4.10"),
+        ("NJ1", [["VASE", 1]], "6.50"),
+    ]
+    assert decision.allocations[0]["text"].startswith("LAX1 ships LAMP ×1: USD 4.10, ")
+    assert decision.allocations[1]["text"].startswith("NJ1 ships VASE ×1: USD 6.50, ")
+    assert (decision.estimated_cost, decision.cost_currency) == (Decimal("10.60"), "USD")
+    assert decision.summary == "split: 2 parcels from LAX1, NJ1, USD 10.60 in all"
+    # the candidates' own reasons still price the whole order's parcel
+    assert any(text.startswith("LAX1: 1 of 2 in stock, USD 40.00") for text in _texts(order))
 
 
 def test_a_lost_race_routes_once_more_on_fresh_stock(account, sku, network, seller, monkeypatch):

@@ -31,8 +31,9 @@ from haicang.inventory.models import Balance, CountTask, Move, Reservation
 from haicang.network.models import Carrier, CarrierService, Holiday, Location, RateCard, Warehouse
 from haicang.network.tests.carrier_factories import make_card, make_carrier, make_service
 from haicang.network.tests.factories import make_holiday, make_location
-from haicang.orders.models import Order
+from haicang.orders.models import Order, OrderSettings
 from haicang.orders.models_fulfilment import FulfillmentRequest
+from haicang.orders.routing import order_settings_set
 from haicang.orders.tests.factories import make_order
 from haicang.orders.tests.fulfilment_factories import make_fulfilment_request
 from haicang.parties.models import ApiKey, Membership, Operator, Seller, ServiceAgreement
@@ -188,6 +189,7 @@ FACTORIES: dict[type, Callable[[World], Any]] = {
     ChannelStockLevel: _channel_stock_level,
     Order: lambda w: make_order(make_channel_account(w.seller)),
     FulfillmentRequest: lambda w: make_fulfilment_request(w.seller, _warehouse(w)),
+    OrderSettings: lambda w: order_settings_set(actor=SYSTEM, seller_id=w.seller.pk, allow_split=False),
     ReceivingScan: lambda w: make_receiving_scan(w.seller, _warehouse(w)),
     Discrepancy: lambda w: make_discrepancy(w.seller, _warehouse(w)),
 }
