@@ -15,6 +15,7 @@ BENCHMARKS = [
     "bench.inventory",
     "bench.integration",
     "bench.fulfillment_waves",
+    "bench.orders",
 ]
 PURE_BENCHMARKS = [  # no database: run once, not per database
     "bench.fulfillment_paths",

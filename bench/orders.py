@@ -72,7 +72,20 @@ ADDRESSES: list[tuple[str, str, str, str, str, str]] = [
     ("GB", "Edinburgh", "Scotland", "EH1 1YZ", "1 Princes Street", "0131 496 0021"),
     ("GB", "Birmingham", "West Midlands", "B1 1BB", "1 Victoria Square", "0121 496 0542"),
 ]
-FIRST = ["Emma", "Liam", "Olivia", "Noah", "Mia", "Lukas", "Sophie", "Jonas", "Amelia", "Oliver", "Hannah", "Jack"]
+FIRST = [
+    "Emma",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Mia",
+    "Lukas",
+    "Sophie",
+    "Jonas",
+    "Amelia",
+    "Oliver",
+    "Hannah",
+    "Jack",
+]
 LAST = ["Smith", "Johnson", "Müller", "Schmidt", "Taylor", "Brown", "Wagner", "Davies", "Garcia", "Fischer"]
 # channel account name → (platform, currency, the country its buyers live in)
 ACCOUNTS = {
@@ -121,6 +134,8 @@ def world_create(*, skus: int) -> dict[str, Any]:
     active agreements, FX rates, and every SKU in stock everywhere. Returns the ids the workers need."""
     import datetime as dt
 
+    from django.utils import timezone
+
     from haicang.catalog.services import sku_create
     from haicang.channels.services import channel_account_create, channel_sku_map_set
     from haicang.core.actors import Actor
@@ -136,9 +151,11 @@ def world_create(*, skus: int) -> dict[str, Any]:
     actor = Actor.system("bench")
     seller = seller_create(actor=actor, code="bench-seller", name="Bench", country="CN", base_currency="CNY")
     virtual_locations_ensure(actor=actor)
-    today = dt.date.today()
+    today = timezone.localdate()
     for base, quote, rate in (("EUR", "USD", "1.0850"), ("GBP", "USD", "1.2700"), ("GBP", "EUR", "1.1700")):
-        fx_rate_record(actor=actor, base=base, quote=quote, on=today - dt.timedelta(days=1), rate=Decimal(rate))
+        fx_rate_record(
+            actor=actor, base=base, quote=quote, on=today - dt.timedelta(days=1), rate=Decimal(rate)
+        )
     sites = {
         "US": ("bench-op-us", "USD", [("LAX1", "US", "Ontario", "91761", "America/Los_Angeles", "USD", ["US"]),
                                       ("NJ1", "US", "Edison", "08817", "America/New_York", "USD", ["US"])]),
@@ -159,7 +176,9 @@ def world_create(*, skus: int) -> dict[str, Any]:
                 postcode=postcode, city=city, country=country, time_zone=zone, currency=currency, markets=markets,
             )  # fmt: skip
             warehouses[code] = warehouse
-            bins[code] = location_create(actor=actor, warehouse=warehouse, code="A-01-01-1-1", kind=LocationKind.PICK)
+            bins[code] = location_create(
+                actor=actor, warehouse=warehouse, code="A-01-01-1-1", kind=LocationKind.PICK
+            )
             card_currency, zones = _warehouse_cards(code)
             service = carrier_service_create(
                 actor=actor, carrier=carrier, code=f"GND-{code}", name=f"Ground from {code}", service_level="ground",
@@ -180,7 +199,9 @@ def world_create(*, skus: int) -> dict[str, Any]:
         )  # fmt: skip
         agreement_activate(actor=actor, agreement=agreement)
     accounts = {
-        name: channel_account_create(actor=actor, seller=seller, platform=platform, name=name, currency=currency)
+        name: channel_account_create(
+            actor=actor, seller=seller, platform=platform, name=name, currency=currency
+        )
         for name, (platform, currency, _country) in ACCOUNTS.items()
     }
     rng = random.Random(7)
@@ -188,10 +209,15 @@ def world_create(*, skus: int) -> dict[str, Any]:
     for n in range(skus):
         made_skus.append(
             sku_create(
-                actor=actor, seller=seller, code=f"BN-{n:05d}", name_en=f"Bench item {n}",
-                weight_g=rng.choice([120, 250, 400, 650, 900, 1400]), length_mm=rng.choice([150, 220, 300]),
-                width_mm=rng.choice([100, 150, 200]), height_mm=rng.choice([20, 40, 80]),
-            )  # fmt: skip
+                actor=actor,
+                seller=seller,
+                code=f"BN-{n:05d}",
+                name_en=f"Bench item {n}",
+                weight_g=rng.choice([120, 250, 400, 650, 900, 1400]),
+                length_mm=rng.choice([150, 220, 300]),
+                width_mm=rng.choice([100, 150, 200]),
+                height_mm=rng.choice([20, 40, 80]),
+            )
         )
     channel_skus: dict[str, list[str]] = {}
     for name, account in accounts.items():
@@ -236,6 +262,7 @@ class OrderSpec:
     currency: str
     service_level: str
     address: tuple[str, str, str, str, str, str]
+    phone: str
     name: str
     email: str
     lines: tuple[tuple[str, int, Decimal], ...]  # (channel SKU, quantity, unit price)
@@ -256,6 +283,7 @@ def order_specs(ids: dict[str, Any], count: int, *, prefix: str, seed: int) -> l
         account = rng.choices(names, weights)[0]
         _platform, currency, country = ACCOUNTS[account]
         first, last = rng.choice(FIRST), rng.choice(LAST)
+        address = rng.choice(by_country[country])
         skus = ids["channel_skus"][account]
         chosen = rng.sample(range(len(skus)), rng.choice([1, 1, 2, 2, 3]))
         specs.append(
@@ -265,11 +293,13 @@ def order_specs(ids: dict[str, Any], count: int, *, prefix: str, seed: int) -> l
                 placed_at=start + timedelta(seconds=n * 7),
                 currency=currency,
                 service_level=rng.choice(SERVICE_LEVELS),
-                address=rng.choice(by_country[country]),
+                address=address,
+                phone=address[5][:-2] + f"{rng.randrange(100):02d}",  # a hundred customers per street
                 name=f"{first} {last}",
                 email=f"{first}.{last}{n % 997}@example.com".lower(),
                 lines=tuple(
-                    (skus[i], rng.choice([1, 1, 1, 2]), Decimal(rng.randrange(499, 4999)) / 100) for i in chosen
+                    (skus[i], rng.choice([1, 1, 1, 2]), Decimal(rng.randrange(499, 4999)) / 100)
+                    for i in chosen
                 ),
                 shipping=Decimal(rng.choice(["0.00", "3.99", "4.99"])),
             )
@@ -282,7 +312,7 @@ def normalised(spec: OrderSpec) -> Any:
     from haicang.core.money import Money
 
     platform, currency, _ = ACCOUNTS[spec.account]
-    country, city, region, postcode, street, phone = spec.address
+    country, city, region, postcode, street, _ = spec.address
     taxed = country != "US"
     return NormalisedOrder(
         platform=Platform(platform),
@@ -294,18 +324,31 @@ def normalised(spec: OrderSpec) -> Any:
         platform_status="paid",
         lines=tuple(
             NormalisedLine(
-                channel_sku=sku, channel_line_id=str(n), quantity=qty, original_quantity=qty,
-                unit_price=Money(price, currency), tax=Money((price * qty * Decimal("0.08")).quantize(Decimal("0.01")), currency),
-                price_includes_tax=taxed, title=f"Item {sku}",
-            )  # fmt: skip
+                channel_sku=sku,
+                channel_line_id=str(n),
+                quantity=qty,
+                original_quantity=qty,
+                unit_price=Money(price, currency),
+                tax=Money((price * qty * Decimal("0.08")).quantize(Decimal("0.01")), currency),
+                price_includes_tax=taxed,
+                title=f"Item {sku}",
+            )
             for n, (sku, qty, price) in enumerate(spec.lines, start=1)
         ),
         raw_ref=f"{platform}:bench:{spec.external_id}",
         currency=currency,
         shipping_charged=Money(spec.shipping, currency),
         service_level=spec.service_level,
-        ship_to=ShipTo(country=country, name=spec.name, street_lines=(street,), city=city, region=region,
-                       postcode=postcode, phone=phone, email=spec.email),  # fmt: skip
+        ship_to=ShipTo(
+            country=country,
+            name=spec.name,
+            street_lines=(street,),
+            city=city,
+            region=region,
+            postcode=postcode,
+            phone=spec.phone,
+            email=spec.email,
+        ),
         buyer_note="Please leave it at the door" if spec.external_id.endswith("7") else "",
     )
 
@@ -351,7 +394,12 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _worker(kind: str, ids: dict[str, Any], seconds: float, barrier: Any, results: Any) -> None:
+KINDS = ("raw", "orders")
+
+
+def _worker(ids: dict[str, Any], commands: Any, barrier: Any, results: Any) -> None:
+    """A worker process: both operations ready (and warmed up), then a run of one of them per command, all
+    workers together (the barrier), until told to stop (None)."""
     import django
 
     django.setup()
@@ -359,17 +407,24 @@ def _worker(kind: str, ids: dict[str, Any], seconds: float, barrier: Any, result
     from django.test.utils import CaptureQueriesContext
 
     try:
-        op = _operation(kind, ids)
-        for n in range(30):  # warm up: connection, query compilation, caches
-            op(-1 - n)
-        with CaptureQueriesContext(connection) as statements:
-            op(-99)
-        barrier.wait()
-        done, start, cpu = 0, time.monotonic(), _cpu_seconds()
-        while time.monotonic() - start < seconds:
-            op(done)
-            done += 1
-        results.put((done, start, time.monotonic(), _cpu_seconds() - cpu, len(statements)))
+        ops = {kind: _operation(kind, ids) for kind in KINDS}
+        statements: dict[str, int] = {}
+        for kind, op in ops.items():
+            for n in range(30):  # warm up: connection, prepared statements, caches
+                op(-1 - n)
+            with CaptureQueriesContext(connection) as captured:
+                op(-99)
+            statements[kind] = len(captured)
+        done = 0
+        while (command := commands.get()) is not None:
+            kind, seconds = command
+            barrier.wait()
+            count, start, cpu = 0, time.monotonic(), _cpu_seconds()
+            while time.monotonic() - start < seconds:
+                ops[kind](done)
+                done += 1
+                count += 1
+            results.put((kind, count, start, time.monotonic(), _cpu_seconds() - cpu, statements[kind]))
     finally:
         connection.close()
 
@@ -381,28 +436,48 @@ class Rate:
     statements: int  # SQL statements per operation, BEGIN and COMMIT included
 
 
-def rate(kind: str, ids: dict[str, Any], *, workers: int, seconds: float) -> Rate:
-    """Operations per second of ``workers`` processes running ``kind`` at once for ``seconds``."""
+def rates(ids: dict[str, Any], *, workers: int, rounds: int, seconds: float) -> dict[str, Rate]:
+    """Operations per second of ``workers`` processes running each kind at once, in ``rounds`` alternating
+    runs of ``seconds`` per kind (so that a busy spell on the machine hits both kinds alike)."""
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(workers), context.Queue()
+    commands = [context.Queue() for _ in range(workers)]
     processes = [
-        context.Process(target=_worker, args=(kind, ids, seconds, barrier, results)) for _ in range(workers)
+        context.Process(target=_worker, args=(ids, commands[n], barrier, results)) for n in range(workers)
     ]
     for process in processes:
         process.start()
-    outcomes: list[Any] = []
-    while len(outcomes) < workers:  # a worker that dies never reports: stop at once rather than wait
-        try:
-            outcomes.append(results.get(timeout=1))
-        except queue.Empty:
-            dead = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
-            assert not dead, f"a {kind} worker failed (exit status {dead[0]})"
+    totals: dict[str, list[float]] = {
+        kind: [0, 0.0, 0.0, 0] for kind in KINDS
+    }  # ops, seconds, cpu, statements
+    try:
+        for _ in range(rounds):
+            for kind in KINDS:
+                for command in commands:
+                    command.put((kind, seconds))
+                outcomes: list[Any] = []
+                while len(outcomes) < workers:  # a worker that dies never reports: stop rather than wait
+                    try:
+                        outcomes.append(results.get(timeout=1))
+                    except queue.Empty:
+                        dead = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+                        assert not dead, f"a worker failed (exit status {dead[0]})"
+                total = totals[kind]
+                total[0] += sum(o[1] for o in outcomes)
+                total[1] += max(o[3] for o in outcomes) - min(o[2] for o in outcomes)
+                total[2] += sum(o[4] for o in outcomes)
+                total[3] = outcomes[0][5]
+    finally:
+        for command in commands:
+            command.put(None)
+        for process in processes:
+            process.join()
     for process in processes:
-        process.join()
-        assert process.exitcode == 0, f"a {kind} worker failed"
-    done = sum(o[0] for o in outcomes)
-    elapsed = max(o[2] for o in outcomes) - min(o[1] for o in outcomes)
-    return Rate(done / elapsed, 1000 * sum(o[3] for o in outcomes) / done, outcomes[0][4])
+        assert process.exitcode == 0, "a worker failed"
+    return {
+        kind: Rate(done / elapsed, 1000 * cpu / done, int(statements))
+        for kind, (done, elapsed, cpu, statements) in totals.items()
+    }
 
 
 def _routing_summary() -> str:
@@ -422,7 +497,7 @@ def _routing_summary() -> str:
     )
 
 
-def throughput(ids: dict[str, Any], *, db_label: str, seconds: float) -> tuple[Table, str]:
+def throughput(ids: dict[str, Any], *, db_label: str, rounds: int, seconds: float) -> tuple[Table, str]:
     from django.db import connection
 
     from haicang.inventory.verify import ledger_verify
@@ -430,13 +505,24 @@ def throughput(ids: dict[str, Any], *, db_label: str, seconds: float) -> tuple[T
     raw_table_create()
     connection.close()  # the workers are the only writers while they run
     table = Table(
-        f"Orders ingested + routed + reserved on {db_label}: order_ingest, 1-3 lines, 4 warehouses, {seconds:g} s a run",
-        ["operation", "workers", "ops/s", "raw UPDATE tx/s", "ratio to raw", "statements", "worker CPU ms/op"],
+        f"Orders ingested + routed + reserved on {db_label} (order_ingest, 1-3 lines, 4 warehouses; "
+        f"{rounds} alternating runs of {seconds:g} s per kind)",
+        [
+            "operation",
+            "workers",
+            "ops/s",
+            "raw UPDATE tx/s",
+            "ratio to raw",
+            "statements",
+            "worker CPU ms/op",
+        ],
     )
     for workers in (1, 2):
-        raw = rate("raw", ids, workers=workers, seconds=seconds)
-        table.add("raw UPDATE", workers, f"{raw.per_second:,.0f}", "", "", raw.statements, f"{raw.cpu_ms:.2f}")
-        ops = rate("orders", ids, workers=workers, seconds=seconds)
+        measured = rates(ids, workers=workers, rounds=rounds, seconds=seconds)
+        raw, ops = measured["raw"], measured["orders"]
+        table.add(
+            "raw UPDATE", workers, f"{raw.per_second:,.0f}", "", "", raw.statements, f"{raw.cpu_ms:.2f}"
+        )
         table.add(
             "orders",
             workers,
@@ -465,7 +551,9 @@ def _statement_kind(sql: str) -> tuple[str, str]:
     verb = sql.split(None, 1)[0].upper() if sql else "?"
     if verb == "WITH":
         match = re.search(r"AS \((\w+)", sql)
-        return f"WITH {match.group(1).upper() if match else '?'}…", (_TABLE.search(sql) or [None, ""])[1] or ""
+        return f"WITH {match.group(1).upper() if match else '?'}…", (_TABLE.search(sql) or [None, ""])[
+            1
+        ] or ""
     depth, top = 0, []
     for char in sql:
         depth += char == "("
@@ -541,7 +629,7 @@ def orders_csv(ids: dict[str, Any], count: int, path: Path) -> int:
         writer = csv.writer(handle)
         writer.writerow(CSV_HEADER)
         for spec in order_specs(ids, count, prefix="IMP", seed=3):
-            country, city, region, postcode, street, phone = spec.address
+            country, city, region, postcode, street, _ = spec.address
             placed = spec.placed_at.isoformat()
             for n, (sku, qty, price) in enumerate(spec.lines, start=1):
                 first = n == 1
@@ -552,7 +640,7 @@ def orders_csv(ids: dict[str, Any], count: int, path: Path) -> int:
                     "unshipped", spec.currency, spec.service_level, spec.shipping if first else "", n, sku, qty,
                     price, (price * qty * Decimal("0.08")).quantize(Decimal("0.01")),
                     "yes" if country != "US" else "no", f"Item {sku}",
-                    country, postcode, city, region, spec.name, street, phone, spec.email,
+                    country, postcode, city, region, spec.name, street, spec.phone, spec.email,
                 ])  # fmt: skip
                 rows += 1
     return rows
@@ -574,7 +662,17 @@ def import_run(ids: dict[str, Any], *, db_label: str, count: int) -> Table:
         size = path.stat().st_size
         start = time.perf_counter()
         child = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "haicang", "import", "orders", str(path), "--seller", ids["seller_code"], "--yes"],
+            [
+                sys.executable,
+                "-m",
+                "haicang",
+                "import",
+                "orders",
+                str(path),
+                "--seller",
+                ids["seller_code"],
+                "--yes",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=Path(__file__).resolve().parent.parent,
@@ -592,10 +690,19 @@ def import_run(ids: dict[str, Any], *, db_label: str, count: int) -> Table:
     table = Table(
         f"Orders import on {db_label}: `haicang import orders` of a {count:,}-order CSV ({rows:,} rows, "
         f"{size / 2**20:,.1f} MiB, written in {written:.1f} s)",
-        ["orders", "rows", "total s", "orders/s", "child peak RSS", "progress lines", "last progress line"],
+        [
+            "orders",
+            "rows",
+            "total s",
+            "orders/s",
+            "child CPU s",
+            "child peak RSS",
+            "progress lines",
+            "last progress line",
+        ],
     )
     table.add(
-        f"{count:,}", f"{rows:,}", f"{seconds:.1f}", f"{count / seconds:,.0f}",
+        f"{count:,}", f"{rows:,}", f"{seconds:.1f}", f"{count / seconds:,.0f}", f"{usage.ru_utime + usage.ru_stime:.1f}",
         f"{usage.ru_maxrss / 1024:,.0f} MiB", len(bar), bar[-1].strip() if bar else "(none)",
     )  # fmt: skip
     return table
@@ -606,7 +713,9 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite")
     parser.add_argument("--url")
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the top N functions (cProfile)")
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="print the top N functions (cProfile)"
+    )
     parser.add_argument("--skip", action="append", default=[], choices=["throughput", "profile", "import"])
     parser.add_argument("--import-orders", type=int, help="orders in the CSV (default 200,000; quick 2,000)")
     args = parser.parse_args()
@@ -618,7 +727,9 @@ def main() -> None:
             if report:
                 print(report)
         if "throughput" not in args.skip:
-            table, summary = throughput(ids, db_label=args.db, seconds=2.0 if args.quick else 10.0)
+            table, summary = throughput(
+                ids, db_label=args.db, rounds=2 if args.quick else 5, seconds=1.0 if args.quick else 3.0
+            )
             print(table.render())
             print(f"routing: {summary}", end="\n\n")
         if "import" not in args.skip:

@@ -12,8 +12,9 @@ always. Nothing is read back: this is for rows whose every value the caller know
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -75,6 +76,69 @@ def rows_insert_bulk(objects: Sequence[models.Model]) -> None:
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+# Fields whose Python value the PostgreSQL driver sends as it is (the field converts nothing on the way).
+_AS_IS = (
+    models.CharField,
+    models.TextField,
+    models.UUIDField,
+    models.IntegerField,
+    models.BooleanField,
+    models.DecimalField,
+    models.DateField,  # and DateTimeField
+    models.BinaryField,
+    models.ForeignKey,
+)
+
+
+@cache
+def _copy_plan(model: type[models.Model], vendor: str) -> tuple[str, tuple[Callable[[Any], Any], ...]]:
+    """``COPY table (columns) FROM STDIN`` of ``model`` (an auto-increment key left to the database) and, per
+    column, how to get the value sent: as it is where the field converts nothing, else as ``save()`` would."""
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.generated and not (f.primary_key and isinstance(f, models.AutoField))
+    ]
+    getters: list[Callable[[Any], Any]] = []
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            getters.append(lambda obj, field=field: field.pre_save(obj, True))
+        elif isinstance(field, _AS_IS) and not isinstance(field, models.JSONField):
+            getters.append(attrgetter(field.attname))
+        else:
+            getters.append(lambda obj, field=field: field.get_db_prep_save(field.pre_save(obj, True), db))
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    return f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", tuple(getters)
+
+
+def rows_copy(objects: Sequence[models.Model]) -> None:
+    """INSERT many new rows of **one** model: on PostgreSQL with one ``COPY`` — the cheapest bulk load for the
+    client and the server alike (no statement per row) — elsewhere as :func:`rows_insert_bulk`. Auto-increment
+    keys (many-to-many rows) are left to the database; other keys must be set. Nothing is read back."""
+    if not objects:
+        return
+    model = type(objects[0])
+    db = connections[DEFAULT_DB_ALIAS]
+    auto = isinstance(model._meta.pk, models.AutoField)
+    if db.vendor != "postgresql":
+        if auto:
+            model._default_manager.bulk_create(objects)
+        else:
+            rows_insert_bulk(objects)
+        return
+    sql, getters = _copy_plan(model, db.vendor)
+    with db.cursor() as cursor, cursor.copy(sql) as copy:
+        for obj in objects:
+            if type(obj) is not model or (obj.pk is None and not auto):
+                raise ValueError(f"rows_copy takes rows of one model with their primary key set ({obj!r})")
+            copy.write_row([get(obj) for get in getters])
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = db.alias
 
 
 @cache

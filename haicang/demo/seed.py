@@ -7,7 +7,7 @@ from django.db import transaction
 from haicang.core.actors import Actor
 from haicang.core.jobs.services import scheduled_jobs_install_defaults
 from haicang.demo.carriers import demo_carriers_build
-from haicang.demo.fulfillment import demo_fulfillment_build
+from haicang.demo.fulfillment import demo_fulfillment_build, demo_operations_build
 from haicang.demo.inbound import demo_inbound_build
 from haicang.demo.orders import demo_orders_build
 from haicang.demo.world import ALL_LOGINS, SELLER_CODE, DemoLogin, demo_world_build
@@ -25,5 +25,6 @@ def demo_world_seed(*, actor: Actor) -> list[DemoLogin]:
     seller = Seller.objects.get(code=SELLER_CODE)
     demo_inbound_build(actor=actor, seller=seller)
     demo_orders_build(actor=actor, seller=seller)  # channel accounts, order history, stock, today's orders
+    demo_operations_build(actor=actor, seller=seller)  # the warehouses' day (haicang/demo/fulfillment.py)
     scheduled_jobs_install_defaults(actor=actor)
     return list(ALL_LOGINS)

@@ -24,7 +24,7 @@ from typing import Any
 
 from haicang.exchange.errors import ExchangeErrorCode
 from haicang.exchange.problems import MASK, Problem
-from haicang.exchange.tables import FileFormat, read_table
+from haicang.exchange.tables import MAX_FILE_BYTES, MAX_ROWS, FileFormat, read_table
 
 PREVIEW_ROWS = 20
 MAX_DEFAULT_LENGTH = 500
@@ -251,9 +251,11 @@ def file_prepare(
     mapping: Mapping[str, str | None] | None = None,
     defaults: Mapping[str, str] | None = None,
     ignore_unknown: bool = False,
+    max_rows: int = MAX_ROWS,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> Prepared:
     """Read ``data`` and map its header and rows to ``columns``, listing every problem of the file's shape."""
-    table = read_table(data, fmt)
+    table = read_table(data, fmt, max_rows=max_rows, max_bytes=max_bytes)
     if table.problems:
         return Prepared(None, list(table.problems))
     header = header_map(

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from haicang.exchange.errors import ImportKindUnknown
 from haicang.exchange.mapping import ColumnSpec, MappedTable
 from haicang.exchange.problems import Problem
+from haicang.exchange.tables import MAX_FILE_BYTES, MAX_ROWS
 
 if TYPE_CHECKING:
     from haicang.core.actors import Actor
@@ -77,6 +78,8 @@ class Importer(ABC):
     contains_personal_data: ClassVar[bool] = False  # or any column marked personal
     ignore_unknown_columns: ClassVar[bool] = False  # False: a column the kind does not know is a problem
     options: ClassVar[tuple[OptionSpec, ...]] = ()  # values given once per upload (``ImportContext.options``)
+    max_rows: ClassVar[int] = MAX_ROWS  # a bigger file is refused ("split it"); a kind may allow more
+    max_file_bytes: ClassVar[int] = MAX_FILE_BYTES
 
     @property
     def read_permission(self) -> str:

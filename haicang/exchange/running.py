@@ -115,6 +115,8 @@ def _prepared(
         mapping=mapping,
         defaults=defaults,
         ignore_unknown=importer.ignore_unknown_columns,
+        max_rows=importer.max_rows,
+        max_bytes=importer.max_file_bytes,
     )
     return Outcome(prepared.table, prepared.problems)
 

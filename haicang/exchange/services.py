@@ -26,7 +26,7 @@ from haicang.exchange.mapping import mapping_problems
 from haicang.exchange.models import ImportJob, ImportStatus, MappingProfile
 from haicang.exchange.registry import Importer, importers
 from haicang.exchange.running import actor_json, job_file_erase, job_file_store
-from haicang.exchange.tables import MAX_FILE_BYTES, FileFormat, format_guess
+from haicang.exchange.tables import FileFormat, format_guess
 from haicang.parties.models import Operator, Seller
 
 Party = Seller | Operator
@@ -223,8 +223,10 @@ def import_job_create(
         raise MappingProfileInvalid(
             f"the profile {profile.partner!r} is not a {kind} profile of this party", field="profile"
         )
-    if len(content) > MAX_FILE_BYTES:
-        raise ValidationFailed(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", field="file")
+    if len(content) > importer.max_file_bytes:
+        raise ValidationFailed(
+            f"the file is larger than {importer.max_file_bytes // (1024 * 1024)} MB", field="file"
+        )
     fmt = FileFormat(file_format) if file_format else format_guess(filename, content)
     job = ImportJob(
         **_party_fields(owner),

@@ -59,19 +59,20 @@ def _file_problem(detail: str, *, row: int | None = None) -> Problem:
     return Problem(row=row, column=None, code=ExchangeErrorCode.FILE_INVALID, reason=detail)
 
 
-def read_table(data: bytes, fmt: FileFormat | str) -> Table:
-    """The header and rows of a CSV or XLSX file; problems with the file are in ``Table.problems``."""
-    if len(data) > MAX_FILE_BYTES:
-        return Table(
-            problems=[_file_problem(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")]
-        )
+def read_table(
+    data: bytes, fmt: FileFormat | str, *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_FILE_BYTES
+) -> Table:
+    """The header and rows of a CSV or XLSX file; problems with the file are in ``Table.problems``. At most
+    ``max_rows`` rows and ``max_bytes`` (an import kind may allow more than the defaults)."""
+    if len(data) > max_bytes:
+        return Table(problems=[_file_problem(f"the file is larger than {max_bytes // (1024 * 1024)} MB")])
     if not data.strip():
         return Table(problems=[_file_problem("the file is empty")])
-    table = _read_xlsx(data) if FileFormat(fmt) is FileFormat.XLSX else _read_csv(data)
+    table = _read_xlsx(data, max_rows) if FileFormat(fmt) is FileFormat.XLSX else _read_csv(data)
     if not table.problems and not table.header:
         table.problems.append(_file_problem("row 1 must hold the column names", row=1))
-    elif not table.problems and len(table.rows) > MAX_ROWS:
-        table.problems.append(_file_problem(f"the file has more than {MAX_ROWS:,} rows; split it"))
+    elif not table.problems and len(table.rows) > max_rows:
+        table.problems.append(_file_problem(f"the file has more than {max_rows:,} rows; split it"))
     return table
 
 
@@ -131,7 +132,7 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -150,8 +151,8 @@ def _read_xlsx(data: bytes) -> Table:
                 table.header = cells
             elif any(cells):
                 table.rows.append((number, cells))
-            if number > MAX_ROWS + 1:
-                table.problems.append(_file_problem(f"the file has more than {MAX_ROWS:,} rows; split it"))
+            if number > max_rows + 1:
+                table.problems.append(_file_problem(f"the file has more than {max_rows:,} rows; split it"))
                 break
         return table
     finally:

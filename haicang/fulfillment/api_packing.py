@@ -62,6 +62,13 @@ def operator_of(scope: Scope) -> Any:
     return scope.operator_id
 
 
+def label_access_check(scope: Scope) -> None:
+    """A label carries the customer's name and address: the operator's staff read it, a seller's member only with
+    ``orders:pii`` (as on the order page) — else 403."""
+    if scope.seller_id is not None and not scope.can("orders:pii"):
+        raise AccessDenied("the label carries the customer's name and address", permission="orders:pii")
+
+
 def _uuid(raw: Any) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(raw))
@@ -186,7 +193,7 @@ class PackingOutboundViewSet(ScopedViewSetMixin):
             "items": [{"sku": {"id": i.sku.pk, "code": i.sku.code}, "quantity": i.quantity} for i in items],
             "items_weight_g": items_weight_g(items),
             "suggestion": suggestion_data(advice),
-            "parcels": s.PackedParcelSerializer(parcels, many=True, context=self._parcel_context()).data,
+            "parcels": list(parcels),  # serialised by ToPackSerializer (with this view's context)
         }
 
     @extend_schema(
@@ -206,10 +213,10 @@ class PackingOutboundViewSet(ScopedViewSetMixin):
     )
     @action(detail=True, methods=["get", "post"])
     def pack(self, request: Request, pk: Any = None) -> Response:
+        outbound = packing_selectors.outbound_get(self.scope, pk)  # first: another party's outbound is 404
         operator_of(self.scope)
-        outbound = packing_selectors.outbound_get(self.scope, pk)
         if request.method == "GET":
-            return Response(s.ToPackSerializer(self._to_pack(outbound)).data)
+            return Response(s.ToPackSerializer(self._to_pack(outbound), context=self._parcel_context()).data)
         self.scope.require(WRITE)
         body = s.PackInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -255,6 +262,7 @@ class BoxSuggestionViewSet(ScopedViewSetMixin):
     """The smallest box of the operator's catalogue for some SKUs."""
 
     resource = "fulfillment"
+    read_methods = frozenset({"POST"})  # the route walk reads this: the POST needs fulfillment:read
     queryset = BoxType.objects.all()
     filter_backends: list[Any] = []
     permission_classes = [IsAuthenticated]  # a suggestion writes nothing: fulfillment:read is checked below
@@ -318,10 +326,11 @@ class ParcelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         )
 
     def _mine(self, pk: Any, *, write: bool = True) -> Parcel:
+        parcel = packing_selectors.parcel_get(self.scope, pk)  # first: another party's parcel is 404
         operator_of(self.scope)
         if write:
             self.scope.require(WRITE)
-        return packing_selectors.parcel_get(self.scope, pk)
+        return parcel
 
     @extend_schema(
         summary="Rate quotes for a parcel and the rate shop's choice (operator)",
@@ -369,7 +378,8 @@ class ParcelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return self._answer(parcel, status.HTTP_201_CREATED)
 
     def _document(self, pk: Any, fmt: str) -> HttpResponse:
-        parcel = packing_selectors.parcel_get(self.scope, pk)  # sellers may read their parcels' labels
+        parcel = packing_selectors.parcel_get(self.scope, pk)  # sellers may read their parcels' labels…
+        label_access_check(self.scope)  # … when they may see their customers' personal data
         body = parcel_label_document(actor=self.scope.actor, parcel=parcel, fmt=fmt)
         kind = "application/pdf" if fmt == "pdf" else "application/vnd.zebra.zpl"
         response = HttpResponse(body, content_type=kind)

@@ -406,8 +406,9 @@ class TrackingWebhookSecretViewSet(ScopedViewSetMixin, mixins.ListModelMixin):
 
     @extend_schema(summary="Delete a carrier's tracking webhook secret (operator)", responses={204: None})
     def destroy(self, request: Request, pk: str | None = None) -> Response:
+        row = self.get_object()  # first: another party's secret is 404
         _operator_only(self.scope)
-        tracking_webhook_secret_delete(actor=self.scope.actor, row=self.get_object())
+        tracking_webhook_secret_delete(actor=self.scope.actor, row=row)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -11,13 +11,16 @@
 - :func:`parcel_label_document` — the label in clear for a download or a printer (every read is audited);
 - :func:`parcel_label_void` — the carrier cancels the label (refused once the carrier has scanned the parcel):
   the parcel becomes ``voided``, its label is deleted and its units are to pack again (the outbound goes back
-  to ``picked`` when no live parcel is left).
+  to ``picked`` when no live parcel is left);
+- :func:`parcels_void` — every live parcel of an outbound being cancelled (a cancellation accepted once it was
+  packed): labels cancelled with the carrier, parcels ``voided``; refused when one has left.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -263,3 +266,53 @@ def parcel_label_void(
                 occurred_at=now,
             )
         return parcel
+
+
+def parcels_void(
+    *, actor: Actor, outbound: Outbound, reason: str, now: dt.datetime | None = None
+) -> list[Parcel]:
+    """Void every live parcel of ``outbound``, which is being cancelled (the caller holds its lock and closes
+    it): a labelled parcel's label is cancelled with its carrier and its files deleted, a packed one without a
+    label is simply voided. The outbound's status is the caller's. Refused (``label.refused``, nothing changed
+    here) when a parcel was confirmed shipped or a carrier refuses (it has scanned the parcel already)."""
+    now = now or timezone.now()
+    parcels = list(
+        Parcel.objects.select_for_update(of=("self",))
+        .filter(outbound_id=outbound.pk)
+        .exclude(status=ParcelStatus.VOIDED)
+        .order_by("number")
+    )
+    shipped = [p.number for p in parcels if p.status == ParcelStatus.SHIPPED]
+    if shipped:
+        raise LabelRefused(
+            f"{', '.join(shipped)} left with the carrier already: it cannot be cancelled here",
+            field="parcel",
+            status=ParcelStatus.SHIPPED,
+        )
+    for parcel in parcels:
+        previous = parcel.status
+        if previous == ParcelStatus.LABELLED:
+            answer = adapter_for_carrier(parcel.carrier_code).cancel(parcel.tracking_number)
+            if not answer.cancelled:
+                raise LabelRefused(
+                    f"the carrier refused to void {parcel.tracking_number}: {answer.reason}",
+                    field="parcel",
+                    carrier_reason=answer.reason,
+                )
+        stored = parcel.label_pdf.name if parcel.label_pdf else ""
+        parcel.status = ParcelStatus.VOIDED
+        parcel.label_pdf.name, parcel.label_zpl = "", ""
+        parcel.version += 1
+        parcel.save()
+        if stored:
+            transaction.on_commit(partial(file_delete, actor=actor, path=stored))
+        audit_record(
+            actor=actor,
+            action="parcel.label_voided" if previous == ParcelStatus.LABELLED else "parcel.voided",
+            subject=parcel,
+            before={"status": previous, "tracking_number": parcel.tracking_number},
+            after={"status": parcel.status, "reason": reason.strip()[:300]},
+            summary=reason.strip()[:200],
+            occurred_at=now,
+        )
+    return parcels

@@ -16,12 +16,17 @@ back to the seller's routing). Steps not allowed in the current state raise ``fu
 accept — open pick tasks are cancelled (picking moved no stock, so nothing is put back in the ledger; picked
 units go back to their bins), open short picks closed, the outbound ``cancelled``, and the request
 ``cancelled`` through ``orders.fulfilment.fulfilment_request_cancel_answer``; or refuse with a reason. A
-shipped outbound's request cannot be asked to cancel (``fulfillment.cancellation_invalid`` from orders).
+packed outbound's parcels are voided first (``labelling.parcels_void``: labels cancelled with the carrier; a
+parcel the carrier has already scanned, or one confirmed shipped, refuses the cancellation). A shipped
+outbound's request cannot be asked to cancel (``fulfillment.cancellation_invalid`` from orders).
 
 **Hand-back** (:func:`outbound_hand_back`): the warehouse cannot ship it (a short pick with no other bin, or no
 bin holding enough at release): open tasks cancelled, the outbound ``cancelled`` with the reason kept in
-``exception_reason``, the request ``cancelled`` with the reason (``fulfilment_request_cancel``: the orders state
-machine allows ``rejected`` only before acceptance). The seller sees ``fulfillment_request.changed``.
+``exception_reason``, and the request given back to the seller's routing
+(``orders.rerouting.fulfilment_request_hand_back``: cancelled with the reason — the orders state machine allows
+``rejected`` only before acceptance — its reservation here released and its units routed again, not counting
+what this warehouse cannot pick: ``short_stock.units_withheld``). Then the short picks' missing units are
+written off (``short_stock.shortages_write_off``). The seller sees ``fulfillment_request.changed``.
 
 Lock order of every service here and in ``waves``/``picking``: warehouse → pick lists → outbound → tasks.
 """
@@ -51,10 +56,10 @@ from haicang.fulfillment.models import (
     PickException,
 )
 from haicang.fulfillment.outbound_rules import ItemSize, parcel_estimate
+from haicang.fulfillment.short_stock import shortages_write_off, units_withheld
 from haicang.network.models import Warehouse
 from haicang.orders.fulfilment import (
     fulfilment_request_accept,
-    fulfilment_request_cancel,
     fulfilment_request_cancel_answer,
     fulfilment_request_reject,
 )
@@ -64,6 +69,7 @@ from haicang.orders.models_fulfilment import (
     FulfillmentRequestLine,
     RequestStatus,
 )
+from haicang.orders.rerouting import fulfilment_request_hand_back
 
 HAND_BACK_FROM = (
     OutboundStatus.TO_WAVE,
@@ -264,6 +270,9 @@ def outbound_cancellation_answer(
             fresh = FulfillmentRequest.objects.get(pk=request.pk)
             if fresh.cancellation == CancellationState.REQUESTED and fresh.is_open:
                 require(outbound, *CANCEL_FROM, action="accept the cancellation")
+                from haicang.fulfillment.labelling import parcels_void  # labelling imports this module
+
+                parcels_void(actor=actor, outbound=outbound, reason="cancelled by the seller", now=now)
                 _close(
                     actor, outbound, action="outbound.cancelled", reason="cancelled by the seller", now=now
                 )
@@ -277,10 +286,12 @@ def outbound_hand_back(
     reason = _reason(reason)
     now = now or timezone.now()
     with transaction.atomic():
-        warehouse_lock(outbound.warehouse_id)
+        warehouse = warehouse_lock(outbound.warehouse_id)
         outbound = progress.outbound_lock(outbound)
         require(outbound, *HAND_BACK_FROM, action="hand it back")
-        PickException.objects.filter(outbound=outbound, status=ExceptionStatus.OPEN).update(
+        open_shorts = PickException.objects.filter(outbound=outbound, status=ExceptionStatus.OPEN)
+        shorts = list(open_shorts.select_related("task__location", "task__sku", "task__pick_list"))
+        open_shorts.update(
             status=ExceptionStatus.RESOLVED,
             resolution=ExceptionResolution.HANDED_BACK,
             resolved_by=actor.label[:200],
@@ -289,7 +300,12 @@ def outbound_hand_back(
         _close(actor, outbound, action="outbound.handed_back", reason=f"handed back: {reason}", now=now)
         request = FulfillmentRequest.objects.get(pk=outbound.request_id)
         if request.status in (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS):
-            fulfilment_request_cancel(actor=actor, request=request, reason=reason)
+            # the seller's routing takes the units back at once, not counting what this warehouse cannot pick
+            skus = request.lines.values_list("sku_id", flat=True)
+            withhold = units_withheld(warehouse, outbound.seller_id, skus, shorts)
+            fulfilment_request_hand_back(actor=actor, request=request, reason=reason, withhold=withhold)
+        if shorts:  # after the reservation went back: the missing units leave the bins' book
+            shortages_write_off(actor=actor, outbound=outbound, shorts=shorts, now=now)
         return outbound
 
 

@@ -16,6 +16,10 @@ what the task still needs; fewer is a partial pick, the task stays current):
 
 Picking moves **no stock**: ship confirmation later consumes the reservation from the picked bins.
 
+A request cancelled or rejected **elsewhere** (the orders API's cancel or cancellation answer) leaves its
+outbound on the list: its tasks are never current, and :func:`pick_list_sync` — run before every start and scan —
+closes the outbound (tasks cancelled, list settled).
+
 **Short picks** (:func:`pick_short`): the bin holds fewer than the task needs. The picker says how many of the
 missing units were found (``found``, taken at once); the task becomes ``short``, a
 :class:`~haicang.fulfillment.models.PickException` records the units missing, the outbound goes to
@@ -49,6 +53,7 @@ from haicang.fulfillment.errors import FoundInvalid, NoOtherBin, TransitionInval
 from haicang.fulfillment.models import (
     ExceptionResolution,
     ExceptionStatus,
+    Outbound,
     OutboundStatus,
     PickException,
     PickList,
@@ -59,14 +64,16 @@ from haicang.fulfillment.models import (
     ScanResult,
     WaveStatus,
 )
-from haicang.fulfillment.outbound import outbound_hand_back, warehouse_lock
+from haicang.fulfillment.outbound import outbound_hand_back, outbounds_sync, warehouse_lock
 from haicang.inventory.models import CountTask, CountTaskStatus
+from haicang.orders.models_fulfilment import RequestStatus
 
 WRONG_BIN = "pick.wrong_bin"
 UNKNOWN_BARCODE = "pick.unknown_barcode"
 WRONG_ITEM = "pick.wrong_item"
 WRONG_QUANTITY = "pick.wrong_quantity"
 SHORT_PICK_REASON = "short pick"
+CLOSED_REQUEST = (RequestStatus.CANCELLED, RequestStatus.REJECTED)
 
 
 def _require_list(pick_list: PickList, *allowed: str, action: str) -> None:
@@ -79,13 +86,35 @@ def _require_list(pick_list: PickList, *allowed: str, action: str) -> None:
 
 
 def current_task(pick_list: PickList) -> PickTask | None:
-    """The next task to pick: the first still open by stop, then sort slot."""
+    """The next task to pick: the first still open by stop, then sort slot — never one whose request was
+    cancelled or rejected meanwhile (:func:`pick_list_sync` closes those)."""
     return (
         pick_list.tasks.filter(status=PickTaskStatus.OPEN)
+        .exclude(outbound__request__status__in=CLOSED_REQUEST)
         .select_related("location", "sku", "outbound")
         .order_by("stop", "sort_slot", "pk")
         .first()
     )
+
+
+def pick_list_sync(*, actor: Actor, pick_list: PickList, now: datetime | None = None) -> int:
+    """Close the outbounds on ``pick_list`` whose request was cancelled or rejected elsewhere (the orders API's
+    cancel or cancellation answer, which do not reach the outbound): their tasks still to pick are cancelled and
+    the list settled (``outbound.outbounds_sync``). Runs before every start and scan; returns how many closed."""
+    stale = list(
+        pick_list.tasks.filter(status=PickTaskStatus.OPEN, outbound__request__status__in=CLOSED_REQUEST)
+        .values_list("outbound_id", flat=True)
+        .distinct()
+    )
+    if not stale:
+        return 0
+    now = now or timezone.now()
+    with transaction.atomic():
+        closed = 0
+        for outbound in Outbound.objects.filter(pk__in=stale).order_by("pk"):
+            locked = progress.outbound_lock(outbound)
+            closed += not outbounds_sync(actor=actor, outbounds=[locked], now=now)
+        return closed
 
 
 def pick_list_start(
@@ -93,6 +122,7 @@ def pick_list_start(
 ) -> PickList:
     """A picker takes the list: ``open`` → ``in_progress`` (``assignee``: the picker's label, default the actor)."""
     now = now or timezone.now()
+    pick_list_sync(actor=actor, pick_list=pick_list, now=now)
     with transaction.atomic():
         pick_list = PickList.objects.select_for_update().select_related("wave").get(pk=pick_list.pk)
         _require_list(pick_list, PickListStatus.OPEN, action="start it")
@@ -160,6 +190,7 @@ def pick_scan(
     kept scan; raises ``fulfillment.transition_invalid`` when the list is not being picked or nothing is left."""
     now = now or timezone.now()
     bin_code, barcode = (bin_code or "").strip()[:40], (barcode or "").strip()[:64]
+    pick_list_sync(actor=actor, pick_list=pick_list, now=now)
     with transaction.atomic():
         pick_list = PickList.objects.select_for_update().get(pk=pick_list.pk)
         _require_list(pick_list, PickListStatus.IN_PROGRESS, action="scan")

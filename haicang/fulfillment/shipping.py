@@ -14,7 +14,7 @@ confirmation").
   confirmed; a wrong or unknown label is refused and kept with its reason (:class:`DockScan`).
 
 A second confirmation is refused (``ship.already_shipped``). A pending cancellation request refuses the
-shipment (``fulfillment.transition_invalid`` from orders) and nothing changes. Lock order (picking's, without
+shipment — of any parcel, not only the last (``fulfillment.transition_invalid``) — and nothing changes. Lock order (picking's, without
 the warehouse): pick lists → outbound → parcels → the request → the ledger's own.
 """
 
@@ -60,7 +60,7 @@ from haicang.inventory.models import Reservation, ReservationStatus
 from haicang.inventory.services import ConsumeSource, stock_consume
 from haicang.network.models import Warehouse
 from haicang.orders.fulfilment import fulfilment_request_ship
-from haicang.orders.models_fulfilment import FulfillmentRequest
+from haicang.orders.models_fulfilment import CancellationState, FulfillmentRequest
 
 PARCEL_SUBJECT = "fulfillment.parcel"
 OUTBOUND_SUBJECT = "fulfillment.outbound"
@@ -109,6 +109,16 @@ def _ship_one(actor: Actor, parcel: Parcel, now: dt.datetime) -> Parcel:
         occurred_at=now,
     )
     return parcel
+
+
+def _no_pending_cancellation(outbound: Outbound) -> None:
+    """No parcel goes on the truck while the seller's cancellation request waits for the operator's answer."""
+    request = FulfillmentRequest.objects.only("number", "cancellation").get(pk=outbound.request_id)
+    if request.cancellation == CancellationState.REQUESTED:
+        raise TransitionInvalid(
+            f"{request.number} has a pending cancellation request: answer it before a parcel leaves",
+            field="cancellation",
+        )
 
 
 def _ready_to_complete(outbound: Outbound) -> bool:
@@ -254,6 +264,7 @@ def parcel_ship(*, actor: Actor, parcel: Parcel, now: dt.datetime | None = None)
         parcel = _parcel_lock(parcel)
         if parcel.status != ParcelStatus.SHIPPED:
             require(outbound, OutboundStatus.PACKED, action="ship its parcels")
+            _no_pending_cancellation(outbound)
         parcel = _ship_one(actor, parcel, now)
         if _ready_to_complete(outbound):
             _outbound_complete(actor, outbound, now)

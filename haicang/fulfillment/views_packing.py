@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from haicang.core.errors import DomainError
 from haicang.fulfillment import packing_selectors, selectors
-from haicang.fulfillment.api_packing import box_of, service_of
+from haicang.fulfillment.api_packing import box_of, label_access_check, service_of
 from haicang.fulfillment.labelling import parcel_label, parcel_label_document, parcel_label_void
 from haicang.fulfillment.models import BoxType, Outbound, OutboundStatus, Parcel, ParcelStatus, ScanResult
 from haicang.fulfillment.packing import (
@@ -253,6 +253,7 @@ def parcel_label_download(request: HttpRequest, pk: Any, fmt: str) -> HttpRespon
     """The label (PDF inline, ZPL as a download) for the parcel's operator or seller."""
     scope = scope_for_request(request)
     parcel = packing_selectors.parcel_get(scope, pk)
+    label_access_check(scope)
     try:
         body = parcel_label_document(actor=scope.actor, parcel=parcel, fmt=fmt)
     except DomainError as exc:

@@ -197,6 +197,55 @@ def counter_reserve_writing(
     )
 
 
+def counters_reserve(totals: dict[CounterKey, int]) -> tuple[dict[CounterKey, int], CounterKey | None]:
+    """:func:`counter_reserve` for many counters in two statements, whatever their number: lock them all in the
+    lock order (``SELECT … ORDER BY … FOR UPDATE``; SQLite runs one writer anyway), then one guarded ``UPDATE …
+    FROM (VALUES …)``. The new version of each counter updated, and the first key (in the lock order) whose
+    guard failed, or None. When one failed the caller rolls back: the others were updated."""
+    if not totals:
+        return {}, None
+    table = connection.ops.quote_name(StockCounter._meta.db_table)
+    keys = sorted(totals, key=lambda k: tuple(map(str, k)))
+    uuid_type = models.UUIDField().db_type(connection)
+    if connection.vendor == "postgresql":
+        marks = ", ".join(["(%s, %s, %s)"] * len(keys))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {table} WHERE (owner_id, sku_id, warehouse_id) IN ({marks}) "  # noqa: S608
+                "ORDER BY owner_id, sku_id, warehouse_id FOR UPDATE",
+                [_uuid(part) for key in keys for part in key],
+            )
+        source = "(VALUES {}) AS v (o, s, w, q)".format(
+            ", ".join(
+                [
+                    f"(CAST(%s AS {uuid_type}), CAST(%s AS {uuid_type}), CAST(%s AS {uuid_type}), CAST(%s AS integer))"
+                ]
+                * len(keys)
+            )
+        )
+        o, sk, w, q = "v.o", "v.s", "v.w", "v.q"
+    else:  # SQLite names a VALUES list's columns column1, column2, …
+        source = "(VALUES {}) AS v".format(", ".join(["(%s, %s, %s, %s)"] * len(keys)))
+        o, sk, w, q = "v.column1", "v.column2", "v.column3", "v.column4"
+    sql = (
+        f"UPDATE {table} SET reserved = {table}.reserved + {q}, version = {table}.version + 1 "  # noqa: S608
+        f"FROM {source} WHERE {table}.owner_id = {o} AND {table}.sku_id = {sk} AND {table}.warehouse_id = {w} "
+        f"AND {table}.sellable - {table}.reserved >= {q} "
+        f"RETURNING {table}.owner_id, {table}.sku_id, {table}.warehouse_id, {table}.version"
+    )
+    params = [value for key in keys for value in (*map(_uuid, key), totals[key])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    field = models.UUIDField()
+    versions = {
+        tuple(field.to_python(part) for part in row[:3]): int(row[3])  # type: ignore[misc]
+        for row in rows
+    }
+    failed = next((key for key in keys if key not in versions), None)
+    return versions, failed  # type: ignore[return-value]
+
+
 def counter_unreserve(key: CounterKey, quantity: int) -> int | None:
     return _counter_update(key, "reserved = reserved - %s", [quantity], "reserved >= %s", [quantity])
 

@@ -35,17 +35,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from haicang.core.actors import Actor
 from haicang.core.audit import audit_record
 from haicang.orders.errors import OrderNotCancellable
+from haicang.orders.line_progress import request_units
 from haicang.orders.models import AllocationStatus, CancelledBy, Order, OrderHistory, OrderStatus
 from haicang.orders.models_fulfilment import (
     CancellationState,
     FulfillmentRequest,
-    FulfillmentRequestLine,
     RequestStatus,
 )
 
@@ -75,17 +75,12 @@ def cancelled_order_stock_release(*, actor: Actor, order: Order) -> int:
         return 0
     worked: dict[tuple[Any, Any], int] = defaultdict(int)
     shipped: dict[tuple[Any, Any], int] = defaultdict(int)
-    rows = (
-        FulfillmentRequestLine.objects.filter(
-            request__order_id=order.pk, request__status__in=(*_WORKED, RequestStatus.SHIPPED)
-        )
-        .values("sku_id", "request__warehouse_id", "request__status")
-        .annotate(units=Sum("quantity"))
-    )
-    for row in rows:
-        key = (row["sku_id"], row["request__warehouse_id"])
-        target = shipped if row["request__status"] == RequestStatus.SHIPPED else worked
-        target[key] += int(row["units"])
+    for row in request_units(order.pk):  # the notion routing uses (haicang.orders.line_progress)
+        key = (row.sku_id, row.warehouse_id)
+        if row.status == RequestStatus.SHIPPED:
+            shipped[key] += row.units
+        elif row.status in _WORKED:
+            worked[key] += row.units
     released = 0
     linked = [pk for pk in order.lines.values_list("reservation_id", flat=True) if pk is not None]
     reservations = Reservation.objects.select_for_update().filter(

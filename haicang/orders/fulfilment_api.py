@@ -5,7 +5,9 @@
   open requests only), ``status``, ``warehouse``. ``GET …/{id}/``: one request with lines, history and SLA.
 - The operator (``fulfillment:write``, the request's own operator): ``POST …/{id}/accept/``, ``…/reject/``
   ``{"reason"}``, ``…/start/``, ``…/ship/`` ``{"carrier", "tracking_numbers": [...]}``, ``…/cancel/``
-  ``{"reason"}``, ``…/answer-cancellation/`` ``{"accept": true|false, "reason"}``.
+  ``{"reason"}``, ``…/answer-cancellation/`` ``{"accept": true|false, "reason"}`` — through the fulfillment app's
+  outbound services (``fulfilment_operator.py``): accepting creates the outbound; start, and ship of a request
+  with an outbound, are refused (409 ``fulfillment.use_outbound``: waves and the dock do them).
 - The seller (``orders:write``, the request's own seller): ``POST …/{id}/cancellation-request/`` ``{"reason"}``
   — on its own viewset, because sellers hold no ``fulfillment:write``.
 
@@ -34,15 +36,17 @@ from haicang.core.errors import ValidationFailed
 from haicang.core.money import Money
 from haicang.orders import sla
 from haicang.orders.fulfilment import (
-    fulfilment_request_accept,
-    fulfilment_request_cancel,
-    fulfilment_request_cancel_answer,
     fulfilment_request_cancel_request,
-    fulfilment_request_reject,
-    fulfilment_request_ship,
-    fulfilment_request_start,
     request_contact_masked,
     request_contact_read,
+)
+from haicang.orders.fulfilment_operator import (
+    operator_accept,
+    operator_cancel,
+    operator_cancellation_answer,
+    operator_reject,
+    operator_ship,
+    operator_start,
 )
 from haicang.orders.models_fulfilment import FulfillmentRequest, RequestStatus
 from haicang.orders.sla_rules import SlaState
@@ -247,7 +251,7 @@ class FulfillmentRequestViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixin
     @extend_schema(summary="Accept the request (operator)", request=None, responses=_OBJECT)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
-        return self._operate(lambda fr: fulfilment_request_accept(actor=self.scope.actor, request=fr))
+        return self._operate(lambda fr: operator_accept(actor=self.scope.actor, request=fr))
 
     @extend_schema(
         summary="Reject the request with a reason (operator)", request=OpenApiTypes.OBJECT, responses=_OBJECT
@@ -255,18 +259,28 @@ class FulfillmentRequestViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixin
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         return self._operate(
-            lambda fr: fulfilment_request_reject(
+            lambda fr: operator_reject(
                 actor=self.scope.actor, request=fr, reason=_text(request.data, "reason")
             )
         )
 
-    @extend_schema(summary="Start working the request (operator)", request=None, responses=_OBJECT)
+    @extend_schema(
+        summary="Start working the request (operator)",
+        description="Refused with 409 fulfillment.use_outbound: an accepted request is outbound work and starts "
+        "when its wave is released (POST /api/v1/waves/{id}/release/).",
+        request=None,
+        responses=_OBJECT,
+    )
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str | None = None) -> Response:
-        return self._operate(lambda fr: fulfilment_request_start(actor=self.scope.actor, request=fr))
+        return self._operate(lambda fr: operator_start(actor=self.scope.actor, request=fr))
 
     @extend_schema(
-        summary="Mark the request shipped (operator)", request=OpenApiTypes.OBJECT, responses=_OBJECT
+        summary="Mark the request shipped (operator)",
+        description="Refused with 409 fulfillment.use_outbound when the request has an outbound: it ships at ship "
+        "confirmation (POST /api/v1/outbounds/{id}/ship/). Only a request started without one is marked here.",
+        request=OpenApiTypes.OBJECT,
+        responses=_OBJECT,
     )
     @action(detail=True, methods=["post"])
     def ship(self, request: Request, pk: str | None = None) -> Response:
@@ -275,19 +289,23 @@ class FulfillmentRequestViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixin
             tracking = request.data.get("tracking_numbers", []) if isinstance(request.data, dict) else []
             if not isinstance(tracking, list) or not all(isinstance(t, str) for t in tracking):
                 raise InputInvalid("tracking_numbers is a list of strings", field="tracking_numbers")
-            return fulfilment_request_ship(
+            return operator_ship(
                 actor=self.scope.actor, request=fr, carrier=carrier, tracking_numbers=tracking
             )
 
         return self._operate(work)
 
     @extend_schema(
-        summary="Cancel the request with a reason (operator)", request=OpenApiTypes.OBJECT, responses=_OBJECT
+        summary="Cancel the request with a reason (operator)",
+        description="With an outbound: accepts a pending cancellation request (a packed outbound's labels are "
+        "voided), else hands the outbound back (the request cancelled, its units routed again).",
+        request=OpenApiTypes.OBJECT,
+        responses=_OBJECT,
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         return self._operate(
-            lambda fr: fulfilment_request_cancel(
+            lambda fr: operator_cancel(
                 actor=self.scope.actor, request=fr, reason=_text(request.data, "reason")
             )
         )
@@ -304,7 +322,7 @@ class FulfillmentRequestViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixin
             if not isinstance(accept, bool):
                 raise InputInvalid("accept is true or false", field="accept")
             reason = _text(request.data, "reason")
-            return fulfilment_request_cancel_answer(
+            return operator_cancellation_answer(
                 actor=self.scope.actor, request=fr, accept=accept, reason=reason
             )
 

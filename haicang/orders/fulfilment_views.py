@@ -5,7 +5,8 @@
   at-risk instant;
 - ``/fulfillment-requests/<id>/``: one request — SLA, lines (prices only where the agreement grants them), the
   ship-to (masked; the operator may show what the agreement grants, audited), history, and the steps the reader
-  may take: the operator accepts, rejects, starts, ships, cancels and answers cancellation requests; the seller
+  may take: the operator accepts, rejects, cancels and answers cancellation requests — through the fulfillment
+  app's outbound services (``fulfilment_operator.py``; starting is the wave's, shipping the dock's); the seller
   asks to cancel.
 """
 
@@ -27,17 +28,21 @@ from django.views.decorators.http import require_GET, require_POST
 from haicang.core.errors import DomainError
 from haicang.orders import sla
 from haicang.orders.fulfilment import (
-    fulfilment_request_accept,
-    fulfilment_request_cancel,
-    fulfilment_request_cancel_answer,
     fulfilment_request_cancel_request,
-    fulfilment_request_reject,
-    fulfilment_request_ship,
-    fulfilment_request_start,
     request_contact_masked,
     request_contact_read,
 )
 from haicang.orders.fulfilment_api import prices_visible
+from haicang.orders.fulfilment_operator import (
+    cancel_possible,
+    operator_accept,
+    operator_cancel,
+    operator_cancellation_answer,
+    operator_reject,
+    operator_ship,
+    operator_start,
+    request_outbound,
+)
 from haicang.orders.models_fulfilment import CancellationState, FulfillmentRequest, RequestStatus
 from haicang.parties.access import scope_for_request
 from haicang.parties.scoping import AccessDenied, Scope, scoped_get
@@ -53,6 +58,9 @@ ERRORS = {
     "fulfillment.reason_required": gettext_lazy("Say why."),
     "fulfillment.transition_invalid": gettext_lazy("This step is not possible now."),
     "fulfillment.cancellation_invalid": gettext_lazy("This cancellation is not possible now."),
+    "fulfillment.use_outbound": gettext_lazy(
+        "The warehouse works this request as outbound work: take this step on the Outbound pages."
+    ),
 }
 OPERATOR_STEPS = frozenset({"accept", "reject", "start", "ship", "cancel", "answer-accept", "answer-refuse"})
 SELLER_STEPS = frozenset({"cancellation-request"})
@@ -112,18 +120,17 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
     return _list(request, at_risk=True)
 
 
-def _steps(scope: Scope, fr: FulfillmentRequest) -> set[str]:
-    """The steps the reader may take on ``fr`` now."""
+def _steps(scope: Scope, fr: FulfillmentRequest, outbound: Any = None) -> set[str]:
+    """The steps the reader may take on ``fr`` now (``outbound``: the request's, if it has one). Starting is the
+    wave's and shipping the dock's: not offered here for outbound work (``fulfilment_operator.py``)."""
     steps: set[str] = set()
     pending = fr.cancellation == CancellationState.REQUESTED
     if scope.operator_id == fr.operator_id and scope.can(sla.WRITE):
         if fr.status == RequestStatus.SUBMITTED:
             steps |= {"accept"} | (set() if pending else {"reject"})
-        elif fr.status == RequestStatus.ACCEPTED and not pending:
-            steps.add("start")
-        elif fr.status == RequestStatus.IN_PROGRESS and not pending:
+        elif fr.status == RequestStatus.IN_PROGRESS and not pending and outbound is None:
             steps.add("ship")
-        if fr.status in (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS):
+        if fr.status in (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS) and cancel_possible(fr, outbound):
             steps.add("cancel")
         if pending and fr.is_open:
             steps |= {"answer-accept", "answer-refuse"}
@@ -148,8 +155,10 @@ def request_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if is_operator and request.GET.get("contact") == "show":
         contact = request_contact_read(actor=scope.actor, request=fr, purpose="page")
     state = sla.request_sla_state(fr, now=now)
+    outbound = request_outbound(fr)
     context = {
         "fr": fr,
+        "outbound": outbound if is_operator else None,
         "sla": state.value if state else "",
         "sla_label": SLA_LABELS.get(state or ""),
         "lines": list(fr.lines.all()),
@@ -160,7 +169,7 @@ def request_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "show_phone": fr.shares_phone and fr.agreement.share_customer_phone,
         "show_email": fr.shares_email and fr.agreement.share_customer_email,
         "history": list(fr.history.all()),
-        "steps": _steps(scope, fr),
+        "steps": _steps(scope, fr, outbound),
         "is_operator": is_operator,
     }
     return render(request, "orders/fulfilment_detail.html", context)
@@ -169,20 +178,20 @@ def request_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def _perform(step: str, scope: Scope, fr: FulfillmentRequest, data: Any) -> FulfillmentRequest:
     actor, reason = scope.actor, data.get("reason", "")
     if step == "accept":
-        return fulfilment_request_accept(actor=actor, request=fr)
+        return operator_accept(actor=actor, request=fr)
     if step == "reject":
-        return fulfilment_request_reject(actor=actor, request=fr, reason=reason)
+        return operator_reject(actor=actor, request=fr, reason=reason)
     if step == "start":
-        return fulfilment_request_start(actor=actor, request=fr)
+        return operator_start(actor=actor, request=fr)
     if step == "ship":
         tracking = [t for t in data.get("tracking_numbers", "").replace(",", " ").split() if t]
-        return fulfilment_request_ship(
+        return operator_ship(
             actor=actor, request=fr, carrier=data.get("carrier", ""), tracking_numbers=tracking
         )
     if step == "cancel":
-        return fulfilment_request_cancel(actor=actor, request=fr, reason=reason)
+        return operator_cancel(actor=actor, request=fr, reason=reason)
     if step in ("answer-accept", "answer-refuse"):
-        return fulfilment_request_cancel_answer(
+        return operator_cancellation_answer(
             actor=actor, request=fr, accept=step == "answer-accept", reason=reason
         )
     return fulfilment_request_cancel_request(actor=actor, request=fr, reason=reason)
@@ -199,7 +208,7 @@ def request_step(request: HttpRequest, pk: uuid.UUID, step: str) -> HttpResponse
         scope.require("orders:write")
     else:
         raise AccessDenied(f"{step} is not a step of a fulfillment request", permission=sla.WRITE)
-    if step not in _steps(scope, fr):
+    if step not in _steps(scope, fr, request_outbound(fr)):
         messages.error(request, _("This step is not possible now."))
         return redirect("fulfilment:request-detail", pk=fr.pk)
     try:

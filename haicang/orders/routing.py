@@ -45,6 +45,7 @@ from haicang.network.models import Warehouse
 from haicang.network.rates import Destination, Parcel, Quote
 from haicang.network.selectors import warehouse_calendar
 from haicang.orders.errors import OrderNotRoutable, OrderOnHold
+from haicang.orders.line_progress import lines_progress, units_to_route
 from haicang.orders.models import (
     AllocationStatus,
     LineKind,
@@ -71,6 +72,8 @@ ROUTABLE = frozenset({OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED})
 DEFAULT_UNIT_WEIGHT_G = 500  # a SKU without a weight counts this much in the parcel estimate
 DEFAULT_SIDE_MM = 100  # and a missing dimension this long
 RESIDENTIAL = True  # the ship-to is taken to be a home (residential surcharges apply): B2C orders
+type Withhold = dict[tuple[uuid.UUID, uuid.UUID], int]  # (warehouse id, SKU id) → units not offered
+_TO_ROUTE = "_units_to_route"  # set on an OrderLine by _lines_to_route
 
 
 class RouteOutcome:
@@ -113,7 +116,9 @@ def order_settings_set(*, actor: Actor, seller_id: uuid.UUID, allow_split: bool)
 
 # --- what routing reads -------------------------------------------------------------------------------------
 def _lines_to_route(order: Order) -> list[OrderLine]:
-    """Lines that ship units (items and kit components with a SKU) and hold no open reservation yet."""
+    """Lines that ship units (items and kit components with a SKU), hold no open reservation yet and still have
+    units to reserve: not done (shipped by the channel's word or by Haicang's warehouses) nor in open fulfillment
+    requests (:mod:`haicang.orders.line_progress`). Each carries its units to route (:func:`_units`)."""
     lines = [
         line
         for line in order.lines.select_related("sku").order_by("position")
@@ -126,10 +131,19 @@ def _lines_to_route(order: Order) -> list[OrderLine]:
             open_quantity__gt=0,
         ).values_list("pk", flat=True)
     )
-    return [line for line in lines if line.reservation_id not in held]
+    lines = [line for line in lines if line.reservation_id not in held]
+    progress = lines_progress(lines)
+    for line in lines:
+        setattr(line, _TO_ROUTE, units_to_route(progress[line.pk]))
+    return [line for line in lines if _units(line) > 0]
 
 
 def _units(line: OrderLine) -> int:
+    """The line's units to route: as :func:`_lines_to_route` worked them out, else (a new order's line)
+    quantity − the channel's shipped quantity."""
+    units = getattr(line, _TO_ROUTE, None)
+    if isinstance(units, int):
+        return units
     return max(0, line.quantity - (line.shipped_quantity or 0))
 
 
@@ -163,14 +177,21 @@ def parcel_estimate(lines: Sequence[OrderLine]) -> Parcel:
 def _handling_days(
     warehouse: Warehouse, sla_hours: int, now: dt.datetime, view: NetworkView | None = None
 ) -> int:
-    """Whole days until the warehouse ships: the SLA's working hours on its calendar from ``now``."""
+    """Whole days until the warehouse ships: the SLA's working hours on its calendar from ``now`` (worked out
+    once per view: the orders routed together share it)."""
+    key = ("handling days", warehouse.pk, sla_hours, now)
+    if view is not None and key in view.memo:
+        return int(view.memo[key])
     try:
         calendar = view.calendar(warehouse.pk) if view is not None else warehouse_calendar(warehouse)
         ships_at = calendar.add_working_hours(now, sla_hours)
         local_today = now.astimezone(ships_at.tzinfo).date()
-        return max(0, (ships_at.date() - local_today).days)
+        days = max(0, (ships_at.date() - local_today).days)
     except DomainError:  # no working time at all: count 8 working hours a day
-        return math.ceil(sla_hours / 8)
+        days = math.ceil(sla_hours / 8)
+    if view is not None:
+        view.memo[key] = days
+    return days
 
 
 def _quote(
@@ -261,14 +282,31 @@ class _Context:
     promise: int | None
 
 
-def _plan(order: Order, lines: Sequence[OrderLine], now: dt.datetime) -> _Context:
+def _plan(
+    order: Order,
+    lines: Sequence[OrderLine],
+    now: dt.datetime,
+    withhold: Withhold | None = None,
+    *,
+    view: NetworkView | None = None,
+    stock: dict[tuple[uuid.UUID, uuid.UUID], int] | None = None,
+) -> _Context:
+    """The rules' decision for ``lines`` of ``order``. ``view`` and ``stock``: what many orders routed together
+    (an import's batch) share — read once, the stock then lowered by what each order takes."""
     demand: dict[str, int] = defaultdict(int)
     for line in lines:
         demand[line.sku.code] += _units(line)  # type: ignore[union-attr]
     sku_ids = sorted({line.sku_id for line in lines if line.sku_id is not None}, key=str)
     # the candidates, their stock and the split setting in two statements (docs/orders.md, "Routing")
-    view = network_view(seller_id=order.seller_id, country=order.ship_country, now=now)
-    stock = _available(order.seller_id, sku_ids, [w.pk for w in view.candidates])
+    if view is None:
+        view = network_view(seller_id=order.seller_id, country=order.ship_country, now=now)
+    if stock is None:
+        stock = _available(order.seller_id, sku_ids, [w.pk for w in view.candidates])
+    elif withhold:
+        stock = dict(stock)
+    for key, units in (withhold or {}).items():  # a re-route: units its warehouse could not pick
+        if key in stock:
+            stock[key] = max(0, stock[key] - units)
     candidates_sla = view.candidates
     codes = {line.sku_id: line.sku.code for line in lines}  # type: ignore[union-attr]
     candidates = []
@@ -296,23 +334,36 @@ def _reserve(
 ) -> None:
     """Reserve every allocation (one ``stock_reserve`` per warehouse, all its lines); the lines' links to their
     reservations go out with ``writes``."""
-    by_sku: dict[str, list[OrderLine]] = defaultdict(list)
-    for line in lines:
-        by_sku[line.sku.code].append(line)  # type: ignore[union-attr]
-    for allocation in sorted(context.plan.allocations, key=lambda a: a.code):
-        warehouse = context.warehouses[allocation.code]
-        mine = [line for sku, _ in allocation.lines for line in by_sku[sku]]
+    for warehouse, mine in allocation_lines(lines, context):
         reservations = stock_reserve(
             actor=actor,
             owner=order.seller,
             warehouse=warehouse,
-            lines=[DemandLine(sku=line.sku, quantity=_units(line)) for line in mine if line.sku is not None],
+            lines=demand_lines(mine),
             demand_type=DEMAND_TYPE,
             demand_ref=str(order.pk),
         )
         held: dict[object, Reservation] = {reservation.sku_id: reservation for reservation in reservations}
         for line in mine:
             writes.line_reserved(line, held[line.sku_id].pk)
+
+
+def allocation_lines(
+    lines: Sequence[OrderLine], context: _Context
+) -> list[tuple[Warehouse, list[OrderLine]]]:
+    """Each warehouse the plan reserves at (by code) with the order lines it reserves for."""
+    by_sku: dict[str, list[OrderLine]] = defaultdict(list)
+    for line in lines:
+        by_sku[line.sku.code].append(line)  # type: ignore[union-attr]
+    return [
+        (context.warehouses[allocation.code], [line for sku, _ in allocation.lines for line in by_sku[sku]])
+        for allocation in sorted(context.plan.allocations, key=lambda a: a.code)
+    ]
+
+
+def demand_lines(lines: Sequence[OrderLine]) -> list[DemandLine]:
+    """What the ledger is asked to hold for ``lines``: each line's units still to ship."""
+    return [DemandLine(sku=line.sku, quantity=_units(line)) for line in lines if line.sku is not None]
 
 
 def _decision(
@@ -377,11 +428,19 @@ def _backorder(plan: Plan) -> Plan:
     )
 
 
-def order_route(*, actor: Actor, order: Order, record_backorder: bool = True, strict: bool = True) -> Routed:
+def order_route(
+    *,
+    actor: Actor,
+    order: Order,
+    record_backorder: bool = True,
+    strict: bool = True,
+    withhold: Withhold | None = None,
+) -> Routed:
     """Route ``order``: reserve its unreserved lines where the rules say, or backorder it. See the module's
     docstring. ``strict``: refuse a held or non-routable order with an error (else answer ``held`` /
     ``not_routable``). ``record_backorder=False``: a backordered order that stays backordered writes nothing
-    (the periodic job's scans)."""
+    (the periodic job's scans). ``withhold``: units per (warehouse id, SKU id) not offered to this routing
+    (``rerouting.order_reroute``: what the warehouse that handed the order back could not pick)."""
     with transaction.atomic():
         order = Order.objects.select_for_update().select_related("seller").get(pk=order.pk)
         if order.holds.filter(released_at__isnull=True).exists():
@@ -401,18 +460,26 @@ def order_route(*, actor: Actor, order: Order, record_backorder: bool = True, st
                 _status_set(order, AllocationStatus.ALLOCATED)
             return Routed(order, RouteOutcome.NOTHING_TO_ROUTE)
         writes = OrderWrites(order)
-        routed = _route(actor, order, lines, record_backorder=record_backorder, writes=writes)
+        routed = _route(
+            actor, order, lines, record_backorder=record_backorder, writes=writes, withhold=withhold
+        )
         writes.flush()
         return routed
 
 
 def _route(
-    actor: Actor, order: Order, lines: Sequence[OrderLine], *, record_backorder: bool, writes: OrderWrites
+    actor: Actor,
+    order: Order,
+    lines: Sequence[OrderLine],
+    *,
+    record_backorder: bool,
+    writes: OrderWrites,
+    withhold: Withhold | None = None,
 ) -> Routed:
     """Route the locked, routable ``order``'s ``lines`` (those still to reserve). The reservations are made at
     once; the decision, the lines' links, the allocation status and the audit entry are added to ``writes``."""
     now = timezone.now()
-    context = _plan(order, lines, now)
+    context = _plan(order, lines, now, withhold)
     plan, summary = context.plan, context.plan.summary
     if plan.outcome != Outcome.BACKORDER:
         for attempt in (1, 2):
@@ -430,14 +497,30 @@ def _route(
                     plan = _backorder(context.plan)
                     summary = "backordered: the stock was taken by other orders meanwhile"
                     break
-                context = _plan(order, lines, timezone.now())  # once more, on fresh stock
+                context = _plan(order, lines, timezone.now(), withhold)  # once more, on fresh stock
                 plan, summary = context.plan, context.plan.summary
                 if plan.outcome == Outcome.BACKORDER:
                     break
     backordered = plan.outcome == Outcome.BACKORDER
-    status = AllocationStatus.BACKORDERED if backordered else AllocationStatus.ALLOCATED
     if backordered and not record_backorder and order.allocation_status == AllocationStatus.BACKORDERED:
         return Routed(order, RouteOutcome.BACKORDERED)
+    decision = record_decision(actor, order, context, plan, summary, writes, now)
+    return Routed(order, RouteOutcome.BACKORDERED if backordered else RouteOutcome.ALLOCATED, decision)
+
+
+def record_decision(
+    actor: Actor,
+    order: Order,
+    context: _Context,
+    plan: Plan,
+    summary: str,
+    writes: OrderWrites,
+    now: dt.datetime,
+) -> RoutingDecision:
+    """Add to ``writes`` what a routing records: the decision (with its warehouses), the order's allocation
+    status and the audit entry ``order.routed`` / ``order.backordered``."""
+    backordered = plan.outcome == Outcome.BACKORDER
+    status = AllocationStatus.BACKORDERED if backordered else AllocationStatus.ALLOCATED
     decision = _decision(actor, order, context, plan, summary, writes)
     previous = order.allocation_status
     writes.order_set(allocation_status=status)
@@ -459,7 +542,7 @@ def _route(
             occurred_at=now,
         )
     )
-    return Routed(order, RouteOutcome.BACKORDERED if backordered else RouteOutcome.ALLOCATED, decision)
+    return decision
 
 
 def _status_set(order: Order, status: str) -> None:

@@ -65,7 +65,9 @@ from haicang.orders import plain_rows
 
 CARD_RULES_KEPT = 2000  # card rules kept per process (a card is a few kB); the cache starts afresh beyond
 
-_card_rules: dict[tuple[uuid.UUID, dt.datetime], RateCardRules] = {}
+# (card id, updated_at) → the card's rules; (card id, updated_at, countries, residential, transit days) → with
+# its service's limits
+_card_rules: dict[tuple[Any, ...], RateCardRules] = {}
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class NetworkView:
     services: dict[uuid.UUID, tuple[_Service, ...]] = field(default_factory=dict)
     calendars: dict[uuid.UUID, WorkingCalendar | DomainError] = field(default_factory=dict)
     _fx: dict[tuple[str, str, dt.date], Decimal | None] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)  # what the view's users work out once from it
     _priced: bool = False
 
     def _ready(self) -> None:
@@ -134,7 +137,15 @@ class NetworkView:
 
     def quotes(self, warehouse: Warehouse, parcel: Parcel, destination: Destination) -> list[ServiceAnswer]:
         """Every active service of ``warehouse`` priced for ``parcel`` to ``destination`` on the warehouse's local
-        date: serviceable first, cheapest first (in the warehouse's currency), then transit days, then code."""
+        date: serviceable first, cheapest first (in the warehouse's currency), then transit days, then code.
+        The same question twice (orders routed together often ship the same parcel to the same postcode) is
+        worked out once."""
+        key = ("quotes", warehouse.pk, parcel, destination)
+        if key not in self.memo:
+            self.memo[key] = self._quotes(warehouse, parcel, destination)
+        return list(self.memo[key])
+
+    def _quotes(self, warehouse: Warehouse, parcel: Parcel, destination: Destination) -> list[ServiceAnswer]:
         self._ready()
         on = self.local_dates[warehouse.pk]
         answers = []
@@ -145,13 +156,7 @@ class NetworkView:
                 )
                 answers.append(ServiceAnswer(service.code, reason))
                 continue
-            rules = replace(
-                _rules(*service.card),
-                countries=service.countries,
-                residential_allowed=service.residential_allowed,
-                default_transit_days=service.transit_days_default,
-            )
-            result = rate_quote(rules, parcel, destination)
+            result = rate_quote(_service_rules(service), parcel, destination)
             comparable = (
                 self.convert(result.total, warehouse.currency, on) if isinstance(result, Quote) else None
             )
@@ -201,6 +206,22 @@ def _order(answer: ServiceAnswer) -> tuple[int, Decimal, int, str]:
         transit = result.transit_days if result.transit_days is not None else 999
         return rank, amount, transit, answer.service_code
     return 2, Decimal(0), 0, answer.service_code
+
+
+def _service_rules(service: _Service) -> RateCardRules:
+    """The card's rules with the service's own limits (kept too: building them checks every weight break)."""
+    assert service.card is not None  # noqa: S101 - the caller checked
+    key = (*service.card, service.countries, service.residential_allowed, service.transit_days_default)
+    rules = _card_rules.get(key)
+    if rules is None:
+        rules = replace(
+            _rules(*service.card),
+            countries=service.countries,
+            residential_allowed=service.residential_allowed,
+            default_transit_days=service.transit_days_default,
+        )
+        _card_rules[key] = rules
+    return rules
 
 
 def _rules(card_id: uuid.UUID, updated_at: dt.datetime) -> RateCardRules:

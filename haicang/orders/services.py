@@ -130,13 +130,46 @@ def _skus_resolve(account: ChannelAccount, channel_skus: set[str]) -> dict[str, 
     return resolved
 
 
-def _line_plans(account: ChannelAccount, lines: Sequence[NormalisedLine]) -> list[_LinePlan]:
-    resolved = _skus_resolve(account, {line.channel_sku for line in lines})
-    kits: dict[Any, list[KitComponent]] = {}
-    kit_ids = {sku.pk for sku in resolved.values() if sku is not None and sku.is_kit}
-    if kit_ids:
-        for part in KitComponent.objects.filter(kit__in=kit_ids).select_related("component").order_by("id"):
-            kits.setdefault(part.kit_id, []).append(part)
+class IngestLookups:
+    """What ingesting looks up, each looked up once: channel SKUs → SKUs (and kits → their components) of the
+    accounts it is asked about, and phones read into E.164 — for one order, or for every order of an import
+    (one transaction, so one view of the maps; customers come back)."""
+
+    def __init__(self) -> None:
+        self.skus: dict[tuple[Any, str], Sku | None] = {}
+        self.kits: dict[Any, list[KitComponent]] = {}
+        self.phones: dict[tuple[str, str], tuple[str, Any]] = {}
+
+    def phone(self, country: str, phone: str) -> tuple[str, Any]:
+        """``address_rules.phone_e164``'s answer."""
+        key = (country, phone)
+        if key not in self.phones:
+            self.phones[key] = phone_e164(country, phone)
+        return self.phones[key]
+
+    def resolve(self, account: ChannelAccount, channel_skus: set[str]) -> dict[str, Sku | None]:
+        missing = {c for c in channel_skus if (account.pk, c) not in self.skus}
+        if missing:
+            for channel_sku, sku in _skus_resolve(account, missing).items():
+                self.skus[(account.pk, channel_sku)] = sku
+        resolved = {c: self.skus[(account.pk, c)] for c in channel_skus}
+        kit_ids = {sku.pk for sku in resolved.values() if sku is not None and sku.is_kit} - self.kits.keys()
+        if kit_ids:
+            for kit_id in kit_ids:
+                self.kits[kit_id] = []
+            for part in (
+                KitComponent.objects.filter(kit__in=kit_ids).select_related("component").order_by("id")
+            ):
+                self.kits[part.kit_id].append(part)
+        return resolved
+
+
+def _line_plans(
+    account: ChannelAccount, lines: Sequence[NormalisedLine], lookups: IngestLookups | None = None
+) -> list[_LinePlan]:
+    lookups = lookups or IngestLookups()
+    resolved = lookups.resolve(account, {line.channel_sku for line in lines})
+    kits = lookups.kits
     plans = []
     for line in lines:
         sku = resolved[line.channel_sku]
@@ -163,7 +196,9 @@ def _line_plans(account: ChannelAccount, lines: Sequence[NormalisedLine]) -> lis
     return plans
 
 
-def _plan(account: ChannelAccount, normalised: NormalisedOrder) -> _Plan:
+def _plan(
+    account: ChannelAccount, normalised: NormalisedOrder, lookups: IngestLookups | None = None
+) -> _Plan:
     holds: list[tuple[str, str]] = []
     ship_to = normalised.ship_to
     country = postcode = city = region = ""
@@ -176,14 +211,14 @@ def _plan(account: ChannelAccount, normalised: NormalisedOrder) -> _Plan:
         postcode = postcode[:20]
         if problem is not None:
             holds.append((problem.code, problem.detail))
-        phone, problem = phone_e164(country, ship_to.phone)
+        phone, problem = (lookups or IngestLookups()).phone(country, ship_to.phone)
         if problem is not None:
             holds.append((problem.code, problem.detail))
     if normalised.status == OrderStatus.ON_HOLD:
         holds.append((HoldReason.PLATFORM_HOLD, f"the platform's status is {normalised.platform_status!r}"))
     if OrderFlag.PENDING_ADDRESS_CHANGE in normalised.flags:
         holds.append((HoldReason.ADDRESS_CHANGE_PENDING, "the buyer asked to change the address"))
-    lines = _line_plans(account, normalised.lines)
+    lines = _line_plans(account, normalised.lines, lookups)
     for plan in lines:
         if plan.sku is None:
             detail = f"channel SKU {plan.channel_sku!r} is not mapped to a SKU"
@@ -513,16 +548,35 @@ def _existing_locked(account: ChannelAccount, external_id: str) -> Order | None:
     return plain_rows.instances(Order, rows)[0] if rows else None
 
 
-def _create(
-    actor: Actor, account: ChannelAccount, normalised: NormalisedOrder, plan: _Plan, source: str
-) -> tuple[Order, _New] | None:
-    """Insert the order with its lines, holds, history row and ``order.created`` event — one statement on
-    PostgreSQL. None when a concurrent delivery of the same order inserted it first (the unique (account,
-    external id) constraint decides; on PostgreSQL this waits for that transaction to end).
+@dataclass
+class NewOrder:
+    """A new order's rows, built but not written: the order (its number still a placeholder), its lines (with
+    their SKUs), holds, history row and ``order.created`` event; ``writes`` holds its audit entry, built last."""
 
-    Until :func:`order_ingest` takes its number, last, the order holds a placeholder unique to it (its id);
-    nothing outside this transaction ever sees it."""
-    now = timezone.now()
+    order: Order
+    lines: list[OrderLine]
+    holds: list[OrderHold]
+    history: OrderHistory
+    event: OutboxEvent
+    writes: OrderWrites
+    held: bool
+
+    @property
+    def rows(self) -> list[Any]:
+        """What goes in with the order row (the order row itself not included)."""
+        return [*self.lines, *self.holds, self.history, self.event]
+
+
+def new_order_build(
+    *,
+    actor: Actor,
+    account: ChannelAccount,
+    normalised: NormalisedOrder,
+    plan: _Plan,
+    source: str,
+    now: datetime,
+) -> NewOrder:
+    """Everything a first delivery of ``normalised`` writes, built (see :func:`_create`)."""
     order_id = new_id()
     order = Order(
         id=order_id,
@@ -544,10 +598,6 @@ def _create(
         **plan.clear,
         **contact_columns(order_id, plan.contact),
     )
-    # the seller as far as routing needs it (its id); any other field is read if something asks for it
-    order.seller = Seller.from_db(connection.alias, ["id"], [account.seller_id])
-    lines = _lines_new(order, plan.lines)
-    holds = [OrderHold(order=order, reason=reason, detail=detail[:300]) for reason, detail in plan.holds]
     history = OrderHistory(
         order=order,
         version=order.version,
@@ -559,18 +609,8 @@ def _create(
         source=source[:50],
         occurred_at=now,
     )
-    sql, params = insert_statement(order)
-    columns = ", ".join(connection.ops.quote_name(c) for c in ("account_id", "external_id"))
-    guard = f"{sql} ON CONFLICT ({columns}) DO NOTHING RETURNING 1 AS returned"
-    if not insert_guarded(
-        (guard, params), [*lines, *holds, history, order_event_build(order, ORDER_CREATED)]
-    ):
-        return None
-    order._state.adding, order._state.db = False, connection.alias
-    hold_names = [f"+{reason}" for reason, _ in plan.holds]
-    summary = f"from {source}" + (
-        f"; on hold: {', '.join(h.lstrip('+') for h in hold_names)}" if hold_names else ""
-    )
+    held = ", ".join(reason for reason, _ in plan.holds)
+    summary = f"from {source}" + (f"; on hold: {held}" if held else "")
     after = {**order_snapshot(order), "lines": len(plan.lines), "holds": [h[0] for h in plan.holds]}
     writes = OrderWrites(order)
     writes.add_built(
@@ -578,7 +618,39 @@ def _create(
             actor=actor, action="order.created", subject=order, after=after, summary=summary, occurred_at=now
         )
     )
-    return order, _New(lines=lines, writes=writes, held=bool(plan.holds))
+    return NewOrder(
+        order=order,
+        lines=_lines_new(order, plan.lines),
+        holds=[OrderHold(order=order, reason=reason, detail=detail[:300]) for reason, detail in plan.holds],
+        history=history,
+        event=order_event_build(order, ORDER_CREATED),
+        writes=writes,
+        held=bool(plan.holds),
+    )
+
+
+def _create(
+    actor: Actor, account: ChannelAccount, normalised: NormalisedOrder, plan: _Plan, source: str
+) -> tuple[Order, _New] | None:
+    """Insert the order with its lines, holds, history row and ``order.created`` event — one statement on
+    PostgreSQL. None when a concurrent delivery of the same order inserted it first (the unique (account,
+    external id) constraint decides; on PostgreSQL this waits for that transaction to end).
+
+    Until :func:`order_ingest` takes its number, last, the order holds a placeholder unique to it (its id);
+    nothing outside this transaction ever sees it."""
+    new = new_order_build(
+        actor=actor, account=account, normalised=normalised, plan=plan, source=source, now=timezone.now()
+    )
+    order = new.order
+    # the seller as far as routing needs it (its id); any other field is read if something asks for it
+    order.seller = Seller.from_db(connection.alias, ["id"], [account.seller_id])
+    sql, params = insert_statement(order)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("account_id", "external_id"))
+    guard = f"{sql} ON CONFLICT ({columns}) DO NOTHING RETURNING 1 AS returned"
+    if not insert_guarded((guard, params), new.rows):
+        return None
+    order._state.adding, order._state.db = False, connection.alias
+    return order, _New(lines=new.lines, writes=new.writes, held=new.held)
 
 
 def _lines_new(order: Order, plans: Sequence[_LinePlan]) -> list[OrderLine]:

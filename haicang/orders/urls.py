@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from haicang.orders.api import OrderViewSet
 from haicang.orders.cancellation_api import OrderCancelViewSet
+from haicang.orders.release_api import OrderReleaseViewSet
 from haicang.orders.routing_api import OrderRouteViewSet
 from haicang.orders.settings_api import OrderSettingsViewSet
 from haicang.orders.webhooks import shopify_order_webhook
@@ -31,5 +32,6 @@ urlpatterns = [
         name="order-settings",
     ),
     path("orders/<pk>/cancel/", OrderCancelViewSet.as_view({"post": "cancel"}), name="order-cancel"),
+    path("orders/<pk>/release/", OrderReleaseViewSet.as_view({"post": "release"}), name="order-release"),
     *router.urls,
 ]

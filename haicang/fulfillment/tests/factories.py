@@ -316,3 +316,130 @@ def make_shipped_parcel(
         shipped_at=at if status == ParcelStatus.SHIPPED else None,
         packed_at=at - dt.timedelta(hours=3),
     )
+
+
+def api_key_client(party: Seller | Operator, *scopes: str, client_class: Any = None) -> Any:
+    """An API client (``client_class``, default DRF's) of a machine holding an API key of ``party`` with
+    ``scopes``: a bearer token, no session."""
+    from rest_framework.test import APIClient
+
+    from haicang.parties.services import api_key_issue
+
+    _key, plaintext = api_key_issue(
+        actor=SYSTEM, party=party, name=f"machine {next(_n)}", scopes=list(scopes)
+    )
+    return (client_class or APIClient)(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+
+
+def make_released_request(
+    world: FulfilmentWorld, lines: Sequence[tuple[str, int]] = (("TEE", 2),), **order_fields: Any
+) -> FulfillmentRequest:
+    """A new order of ``world.seller`` ingested as the API would (routing reserves its stock at ``world``'s
+    warehouse), released to the warehouse as a request still ``submitted`` — waiting for the operator."""
+    order = make_order(
+        world.account,
+        lines=tuple(
+            line(world.channel_skus[key], quantity, channel_line_id=f"L{n}")
+            for n, (key, quantity) in enumerate(lines, start=1)
+        ),
+        **order_fields,
+    )
+    assert all(ol.reservation_id for ol in order.lines.all()), "routing reserved every line"
+    return fulfilment_request_create(actor=SYSTEM, order=order, warehouse=world.warehouse)
+
+
+# --- objects of parties that already exist (the route walk, haicang/parties/tests/test_route_walk.py) -----------
+def fulfilment_world_of(
+    seller: Seller, operator: Operator, warehouse: Warehouse, *, stock: int = 20
+) -> FulfilmentWorld:
+    """A world around a seller and an operator already under an agreement covering ``warehouse``: a new pick bin,
+    carrier service to the US (priced) and box of the operator, and a new T-shirt of the seller, ``stock`` in stock, mapped on a new
+    channel account. Every code is new, so it may be called again for the same parties."""
+    n = next(_n)
+    virtual_locations_ensure(actor=SYSTEM)
+    bins = {"A1": make_location(warehouse, kind=LocationKind.PICK)}
+    service = make_service(make_carrier(operator), warehouses=[warehouse], countries=("US",))
+    make_card(service, currency=operator.billing_currency)
+    boxes = {"M": make_box(operator, f"W{n}", 300, 250, 150, 10000, 200)}
+    account = make_channel_account(seller)
+    skus = {
+        "TEE": make_sku(seller, code=f"WTEE-{n}", length_mm=250, width_mm=200, height_mm=20, weight_g=180)
+    }
+    make_sku_map(account, channel_sku=f"CH-WTEE-{n}", sku=skus["TEE"])
+    stock_receive(actor=SYSTEM, owner=seller, sku=skus["TEE"], location=bins["A1"], quantity=stock)
+    return FulfilmentWorld(
+        operator,
+        seller,
+        warehouse,
+        bins,
+        {"UPS": service},
+        boxes,
+        skus,
+        account,
+        {"TEE": f"CH-WTEE-{n}"},
+    )
+
+
+def make_pick_list(world: FulfilmentWorld) -> PickList:
+    """An open pick list of one task (2 T-shirts from bin A1) of a new outbound being picked."""
+    outbound = make_picked_outbound(world, picked=False)
+    return PickList.objects.get(tasks__outbound=outbound)
+
+
+def make_pick_exception(world: FulfilmentWorld) -> Any:
+    """An open short pick: the picker found nothing at the task of a new pick list (through the services)."""
+    from haicang.fulfillment.picking import pick_list_start, pick_short
+
+    pick_list = pick_list_start(actor=SYSTEM, pick_list=make_pick_list(world), assignee="picker")
+    task = pick_list.tasks.get()
+    return pick_short(actor=SYSTEM, task=task, found=0)
+
+
+def make_tracking_alert(world: FulfilmentWorld, kind: str = "exception") -> Any:
+    """An open tracking alert of ``kind`` on a new shipped parcel."""
+    from haicang.fulfillment.models import TrackingAlert
+
+    parcel = make_shipped_parcel(world)
+    return TrackingAlert.objects.create(parcel=parcel, kind=kind, detail="test", raised_at=timezone.now())
+
+
+def make_tracking_event(world: FulfilmentWorld) -> Any:
+    """A carrier scan recorded (through the service) on a new shipped parcel."""
+    from haicang.fulfillment.tracking import tracking_event_record
+
+    parcel = make_shipped_parcel(world)
+    recorded = tracking_event_record(
+        actor=SYSTEM,
+        parcel=parcel,
+        occurred_at=timezone.now() - dt.timedelta(minutes=5),
+        raw_code="IT",
+        raw_text="In transit",
+        source="api",
+    )
+    return recorded.event
+
+
+def make_tracking_message(world: FulfilmentWorld) -> Any:
+    """A scan of an unknown tracking number kept for the operator (through the service)."""
+    from haicang.fulfillment.tracking import KeepReason, tracking_message_keep
+
+    return tracking_message_keep(
+        actor=SYSTEM,
+        operator_id=world.operator.pk,
+        source="api",
+        carrier_code=world.services["UPS"].carrier.code,
+        tracking_number=f"1ZUNKNOWN{next(_n):09d}",
+        payload={"code": "IT"},
+        reason_code=KeepReason.TRACKING_UNKNOWN,
+        reason="no parcel with this tracking number",
+    )
+
+
+def make_labelled_parcel(world: FulfilmentWorld) -> Any:
+    """A parcel of a new picked outbound, packed, rated and labelled through the services (sealed PDF and ZPL;
+    a carrier no adapter knows is served by the sandbox carrier)."""
+    from haicang.fulfillment.labelling import parcel_label
+    from haicang.fulfillment.packing import parcel_pack
+
+    parcel = parcel_pack(actor=SYSTEM, outbound=make_picked_outbound(world), weight_g=520)
+    return parcel_label(actor=SYSTEM, parcel=parcel)

@@ -210,3 +210,21 @@ def test_dock_scans_confirm_known_labels_and_keep_refused_ones(world, staff):
     assert [row["result"] for row in listed] == ["accepted", "refused"]
     outbound.refresh_from_db()
     assert outbound.status == OutboundStatus.SHIPPED
+
+
+def test_what_is_left_to_pack_lists_the_parcels_packed_so_far(world, staff):
+    # given: a T-shirt parcel packed of an order of two T-shirts and a mug
+    outbound = make_picked_outbound(world, [("TEE", 2), ("MUG", 1)])
+    first = pack(staff, outbound, lines=[{"sku": world.skus["TEE"].code, "quantity": 2}]).json()
+
+    # when the packer asks what is left
+    todo = staff.get(f"{API}/outbounds/{outbound.pk}/pack/")
+
+    # then the mug is left, and the parcel so far is listed with the operator's cost
+    assert todo.status_code == 200, todo.content
+    body = todo.json()
+    assert body["items"] == [
+        {"sku": {"id": str(world.skus["MUG"].pk), "code": world.skus["MUG"].code}, "quantity": 1}
+    ]
+    [parcel] = body["parcels"]
+    assert (parcel["number"], parcel["status"], parcel["rate"]) == (first["number"], "packed", first["rate"])

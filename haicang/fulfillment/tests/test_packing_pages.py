@@ -130,3 +130,17 @@ def test_sellers_and_other_operators_cannot_pack(world):
     assert browser_for(world.seller).get(url).status_code == 403
     assert browser_for(world.seller).get(reverse("fulfillment:ship")).status_code == 403
     assert browser_for(make_fulfilment_world(stock=0).operator).get(url).status_code == 404
+
+
+def test_a_seller_opens_the_label_only_with_the_right_to_see_personal_data(world, packer):
+    # given: a labelled parcel (the label carries the customer's name and address)
+    from haicang.fulfillment.labelling import parcel_label
+
+    outbound = make_picked_outbound(world, [("TEE", 1)])
+    parcel = parcel_label(actor=SYSTEM, parcel=parcel_pack(actor=SYSTEM, outbound=outbound, weight_g=300))
+    url = reverse("fulfillment:parcel-label-pdf", args=[parcel.pk])
+
+    # when the packer, the seller's owner (orders:pii) and its viewer (no orders:pii) open it, then
+    assert packer.get(url).content.startswith(b"%PDF")
+    assert browser_for(world.seller, "owner").get(url).content.startswith(b"%PDF")
+    assert browser_for(world.seller, "viewer").get(url).status_code == 403

@@ -145,7 +145,9 @@ def test_the_warehouse_sees_what_is_late_and_accepts_a_request(
     expect(page.get_by_text(late.order_number).first).to_be_visible()
     page.get_by_role("button", name="Accept", exact=True).click()
     expect(page.locator("h1 .badge").first).to_have_text("Accepted")
-    expect(page.get_by_role("button", name="Start work")).to_be_visible()
+    # and the warehouse works it as outbound work from now on: it starts when its wave is released
+    expect(page.locator("#outbound")).to_be_visible()
+    expect(page.get_by_role("button", name="Start work")).to_have_count(0)
     late.refresh_from_db()
     assert late.status == "accepted"
     assert list(late.history.values_list("event", flat=True)) == ["created", "accepted"]

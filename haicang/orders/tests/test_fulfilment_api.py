@@ -139,19 +139,23 @@ def test_an_unknown_sla_filter_is_a_problem(world):
 
 
 def test_the_operator_works_the_request_through_the_api(world):
+    # accepting makes it outbound work: waves start it and the dock ships it (test_fulfilment_outbound.py)
     seller, operator, _agreement, warehouse = world
     fr = make_fulfilment_request(seller, warehouse)
     client = _client(operator, "warehouse_staff")
 
     assert client.post(f"{URL}{fr.pk}/accept/").json()["status"] == "accepted"
-    assert client.post(f"{URL}{fr.pk}/start/").json()["status"] == "in_progress"
+    started = client.post(f"{URL}{fr.pk}/start/")
     shipped = client.post(
         f"{URL}{fr.pk}/ship/", {"carrier": "dhl", "tracking_numbers": ["0034"]}, format="json"
-    ).json()
+    )
 
-    assert shipped["status"] == "shipped" and shipped["tracking_numbers"] == ["0034"]
-    assert [h["event"] for h in shipped["history"]] == ["created", "accepted", "started", "shipped"]
-    again = client.post(f"{URL}{fr.pk}/start/")
+    assert started.status_code == 409 and started.json()["code"] == "fulfillment.use_outbound"
+    assert shipped.status_code == 409 and shipped.json()["code"] == "fulfillment.use_outbound"
+    detail = client.get(f"{URL}{fr.pk}/").json()
+    assert detail["status"] == "accepted"
+    assert [h["event"] for h in detail["history"]] == ["created", "accepted"]
+    again = client.post(f"{URL}{fr.pk}/accept/")
     assert again.status_code == 409 and again.json()["code"] == "fulfillment.transition_invalid"
 
 

@@ -23,6 +23,21 @@ from haicang.catalog.tests.factories import make_product, make_sku
 from haicang.channels.models import ChannelAccount, ChannelSkuMap, ChannelStockLevel, StockShareRule
 from haicang.channels.tests.factories import make_channel_account, make_sku_map
 from haicang.exchange.models import ImportJob, MappingProfile
+from haicang.fulfillment.models import (
+    BoxType,
+    DockScan,
+    Outbound,
+    Parcel,
+    PickException,
+    PickList,
+    PickupSchedule,
+    TrackingAlert,
+    TrackingEvent,
+    TrackingMessage,
+    TrackingWebhookSecret,
+    Wave,
+)
+from haicang.fulfillment.tests import factories as ff
 from haicang.inbound.models import Discrepancy, InboundShipment, LandedCostAverage, ReceivingScan
 from haicang.inbound.tests.factories import make_landed_average, make_submitted_shipment
 from haicang.inbound.tests.receiving_factories import make_discrepancy, make_receiving_scan
@@ -158,6 +173,36 @@ def _mapping_profile(w: World) -> Any:
     )
 
 
+_FLOORS: dict[Any, ff.FulfilmentWorld] = {}
+
+
+def _fw(w: World) -> ff.FulfilmentWorld:
+    """The fulfillment floor (bin, carrier service, box, a SKU in stock) of the world's parties, made once."""
+    if w.seller.pk not in _FLOORS:
+        _FLOORS[w.seller.pk] = ff.fulfilment_world_of(w.seller, w.operator, _warehouse(w), stock=500)
+    return _FLOORS[w.seller.pk]
+
+
+def _dock_scan(w: World) -> Any:
+    from haicang.fulfillment.shipping import dock_scan
+
+    return dock_scan(actor=SYSTEM, operator_id=w.operator.pk, raw="NO-SUCH-LABEL", warehouse=_warehouse(w))
+
+
+def _webhook_secret(w: World) -> Any:
+    from haicang.fulfillment.tracking_secrets import tracking_webhook_secret_issue
+
+    carrier = make_carrier(w.operator)
+    return tracking_webhook_secret_issue(actor=SYSTEM, operator=w.operator, carrier_code=carrier.code)[0]
+
+
+def _pickup_schedule(w: World) -> Any:
+    from haicang.fulfillment.setup import pickup_schedule_create
+
+    carrier = make_carrier(w.operator)
+    return pickup_schedule_create(actor=SYSTEM, warehouse=_warehouse(w), carrier=carrier, pickup_time="16:00")
+
+
 # How to make one object of each scoped model inside a world. Add a line for every new API model.
 FACTORIES: dict[type, Callable[[World], Any]] = {
     Seller: lambda w: w.seller,
@@ -192,6 +237,18 @@ FACTORIES: dict[type, Callable[[World], Any]] = {
     OrderSettings: lambda w: order_settings_set(actor=SYSTEM, seller_id=w.seller.pk, allow_split=False),
     ReceivingScan: lambda w: make_receiving_scan(w.seller, _warehouse(w)),
     Discrepancy: lambda w: make_discrepancy(w.seller, _warehouse(w)),
+    Outbound: lambda w: ff.make_picked_outbound(_fw(w)),
+    Wave: lambda w: ff.make_wave(_fw(w)),
+    PickList: lambda w: ff.make_pick_list(_fw(w)),
+    PickException: lambda w: ff.make_pick_exception(_fw(w)),
+    BoxType: lambda w: _fw(w).boxes["M"],
+    Parcel: lambda w: ff.make_labelled_parcel(_fw(w)),
+    DockScan: _dock_scan,
+    TrackingEvent: lambda w: ff.make_tracking_event(_fw(w)),
+    TrackingAlert: lambda w: ff.make_tracking_alert(_fw(w)),
+    TrackingMessage: lambda w: ff.make_tracking_message(_fw(w)),
+    TrackingWebhookSecret: _webhook_secret,
+    PickupSchedule: _pickup_schedule,
 }
 
 
@@ -220,7 +277,7 @@ def api_routes() -> list[Route]:
         actions = getattr(pattern.callback, "actions", None)
         if view is None or not getattr(view, "resource", None):
             continue
-        path = "/" + re.sub(r"\(\?P<pk>[^)]+\)", "{pk}", raw).replace("<pk>", "{pk}")
+        path = "/" + re.sub(r"\(\?P<pk>[^)]+\)|<(?:\w+:)?pk>", "{pk}", raw)
         path = path.replace("^", "").replace("$", "")
         methods = [m.upper() for m in (actions or {})] or ["GET"]
         routes.append(Route(path=path, methods=methods, view=view, detail="{pk}" in path))
