@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -448,7 +448,7 @@ def rates(ids: dict[str, Any], *, workers: int, rounds: int, seconds: float) -> 
     for process in processes:
         process.start()
     totals: dict[str, list[float]] = {
-        kind: [0, 0.0, 0.0, 0] for kind in KINDS
+        kind: [0.0, 0.0, 0.0, 0.0] for kind in KINDS
     }  # ops, seconds, cpu, statements
     try:
         for _ in range(rounds):
@@ -580,7 +580,7 @@ def profile(ids: dict[str, Any], *, db_label: str, count: int, top: int) -> tupl
         order_ingest(actor=actor, account=account, normalised=order)
     specs = specs[20:]
     by_kind: Counter[tuple[str, str]] = Counter()
-    waited: Counter[tuple[str, str]] = Counter()
+    waited: dict[tuple[str, str], float] = defaultdict(float)
     cpu, start = _cpu_seconds(), time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         for account, order in specs:

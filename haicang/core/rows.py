@@ -13,7 +13,7 @@ always. Nothing is read back: this is for rows whose every value the caller know
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, partial
 from operator import attrgetter
 from typing import Any
 
@@ -92,10 +92,21 @@ _AS_IS = (
 )
 
 
+def _auto_value(field: models.Field[Any, Any], obj: models.Model) -> Any:
+    return field.pre_save(obj, True)
+
+
+def _saved_value(field: models.Field[Any, Any], db: Any, obj: models.Model) -> Any:
+    return field.get_db_prep_save(field.pre_save(obj, True), db)
+
+
 @cache
-def _copy_plan(model: type[models.Model], vendor: str) -> tuple[str, tuple[Callable[[Any], Any], ...]]:
-    """``COPY table (columns) FROM STDIN`` of ``model`` (an auto-increment key left to the database) and, per
-    column, how to get the value sent: as it is where the field converts nothing, else as ``save()`` would."""
+def _copy_plan(
+    model: type[models.Model], vendor: str
+) -> tuple[str, Callable[[Any], tuple[Any, ...]], tuple[tuple[int, Callable[[Any], Any]], ...]]:
+    """``COPY table (columns) FROM STDIN`` of ``model`` (an auto-increment key left to the database), a getter
+    of every column's attribute at once, and the columns whose value is worked out as ``save()`` would (auto
+    timestamps, JSON, anything the field converts) with how."""
     db = connections[DEFAULT_DB_ALIAS]
     quote = db.ops.quote_name
     fields = [
@@ -103,16 +114,16 @@ def _copy_plan(model: type[models.Model], vendor: str) -> tuple[str, tuple[Calla
         for f in model._meta.concrete_fields
         if not f.generated and not (f.primary_key and isinstance(f, models.AutoField))
     ]
-    getters: list[Callable[[Any], Any]] = []
-    for field in fields:
+    worked_out: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, field in enumerate(fields):
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            getters.append(lambda obj, field=field: field.pre_save(obj, True))
-        elif isinstance(field, _AS_IS) and not isinstance(field, models.JSONField):
-            getters.append(attrgetter(field.attname))
-        else:
-            getters.append(lambda obj, field=field: field.get_db_prep_save(field.pre_save(obj, True), db))
+            worked_out.append((index, partial(_auto_value, field)))
+        elif not isinstance(field, _AS_IS) or isinstance(field, models.JSONField):
+            worked_out.append((index, partial(_saved_value, field, db)))
     columns = ", ".join(quote(str(f.column)) for f in fields)
-    return f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", tuple(getters)
+    names = [f.attname for f in fields]
+    every = attrgetter(*names) if len(names) > 1 else (lambda obj, name=names[0]: (getattr(obj, name),))
+    return f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", every, tuple(worked_out)
 
 
 def rows_copy(objects: Sequence[models.Model]) -> None:
@@ -130,12 +141,15 @@ def rows_copy(objects: Sequence[models.Model]) -> None:
         else:
             rows_insert_bulk(objects)
         return
-    sql, getters = _copy_plan(model, db.vendor)
+    sql, every, worked_out = _copy_plan(model, db.vendor)
     with db.cursor() as cursor, cursor.copy(sql) as copy:
         for obj in objects:
             if type(obj) is not model or (obj.pk is None and not auto):
                 raise ValueError(f"rows_copy takes rows of one model with their primary key set ({obj!r})")
-            copy.write_row([get(obj) for get in getters])
+            values = list(every(obj))
+            for index, work_out in worked_out:
+                values[index] = work_out(obj)
+            copy.write_row(values)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = db.alias

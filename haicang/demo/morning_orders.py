@@ -42,16 +42,9 @@ class MorningOrders:
         *,
         serials: int,
     ) -> None:
-        self.actor, self.warehouse, self.stores, self.accounts, self.rng = (
-            actor,
-            warehouse,
-            stores,
-            accounts,
-            rng,
-        )
-        self.serials = (
-            serials  # the first serial of these orders in their stores (see order_history.external_id)
-        )
+        self.actor, self.warehouse, self.stores, self.accounts = actor, warehouse, stores, accounts
+        self.rng = rng
+        self.serials = serials  # the first serial of these orders in their stores (order_history.external_id)
         stocked = set(
             StockCounter.objects.filter(owner=seller, warehouse=warehouse, sellable__gte=10).values_list(
                 "sku__code", flat=True
@@ -68,17 +61,14 @@ class MorningOrders:
                 weight_g__gt=0,
             )
         }
-        fits = {
-            code for code, sku in self.skus.items() if self._boxed(((sku, 1),))
-        }  # not a flat pillow cover
+        # not the flat pillow covers: no demo box takes them
+        fits = {code for code, sku in self.skus.items() if self._boxed(((sku, 1),))}
         self.listed: dict[str, list[Listing]] = {}
         for store, _country in stores:
             store_plan = next(p for p in order_data.ACCOUNTS if p.name == store)
             self.listed[store] = [item for item in listings(store_plan) if item.code in fits]
         self.count = 0
-        self.sku_ids: set[uuid.UUID] = (
-            set()
-        )  # the SKUs these orders reserved: the channels' levels to recompute
+        self.sku_ids: set[uuid.UUID] = set()  # the SKUs these orders reserved
 
     def release(
         self, n: int, released: dt.datetime, placed_before: dt.datetime, *, hours: tuple[int, int]

@@ -8,9 +8,10 @@ country. The same content as the ZPL label (``label_zpl``), built from :class:`S
 
 Fonts and bars come from ``haicang.core.pdf`` (shared with the inbound carton labels; the font's metrics are
 read once per process, ``haicang.core.pdf_font_cache``): one embedded, subset CJK font (Noto Sans CJK) for
-every text, so Chinese and Latin names print alike; a missing font raises ``fulfillment.label_font_missing``
-naming what to install, a character the font cannot draw raises ``fulfillment.label_glyph_missing`` naming
-it — a glyph is never dropped silently.
+every text, so Chinese and Latin names print alike, with a Latin fallback font (DejaVu Sans) for the letters
+Noto Sans CJK lacks (ş ł č ğ: "Ayşe Kılıç", "Łódź") and Greek and Cyrillic; a missing font raises
+``fulfillment.label_font_missing`` naming what to install, a character no label font can draw raises
+``fulfillment.label_glyph_missing`` naming it — a glyph is never dropped silently.
 """
 
 from __future__ import annotations
@@ -19,8 +20,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from haicang.core.errors import DomainError
-from haicang.core.pdf import cjk_font, draw_code128, fit_text, glyphs_check, glyphs_dropped
-from haicang.core.pdf_font_cache import font_add, font_release
+from haicang.core.pdf import (
+    draw_code128,
+    fit_text,
+    glyphs_check,
+    glyphs_dropped,
+    label_fonts,
+    label_fonts_add,
+    text_draw,
+)
+from haicang.core.pdf_font_cache import font_release
 from haicang.fulfillment.shipping_label import ShippingLabel
 
 if TYPE_CHECKING:
@@ -59,16 +68,16 @@ def shipping_labels_pdf(labels: Sequence[ShippingLabel], *, title: str = "") -> 
     """The labels as one PDF, one page per parcel. Raises ShippingLabelFontMissing, ShippingLabelGlyphMissing."""
     from fpdf import FPDF
 
-    font = cjk_font(missing=ShippingLabelFontMissing)
+    fonts = label_fonts(missing=ShippingLabelFontMissing)
     pdf = FPDF(unit="mm", format=PAGE)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_title(title or "Shipping labels")
     pdf.set_creator("Haicang")
-    font_add(pdf, FAMILY, path=font.path, index=font.index)  # the font's metrics are read once per process
+    families = label_fonts_add(pdf, FAMILY, fonts)  # the fonts' metrics are read once per process
     try:
         glyphs_check(
-            pdf.fonts[FAMILY],
+            [pdf.fonts[family] for family in families],
             [text for label in labels for text in label.texts()] + list(FIXED_WORDS),
             missing=ShippingLabelGlyphMissing,
         )
@@ -80,7 +89,8 @@ def shipping_labels_pdf(labels: Sequence[ShippingLabel], *, title: str = "") -> 
             raise ShippingLabelGlyphMissing(f"the label font has no glyph for {dropped}")
         return bytes(pdf.output())
     finally:
-        font_release(pdf, FAMILY)
+        for family in families:
+            font_release(pdf, family)
 
 
 def _pt_mm(size: float) -> float:
@@ -96,7 +106,7 @@ def _draw(pdf: FPDF, label: ShippingLabel) -> None:
         if not value:
             return
         pdf.set_font(FAMILY, size=size)
-        pdf.text(x, baseline, fit_text(pdf, value, room if room is not None else right - x))
+        text_draw(pdf, x, baseline, fit_text(pdf, value, room if room is not None else right - x))
 
     def rule(y: float, thickness: float = 0.4) -> None:
         pdf.set_line_width(thickness)
@@ -149,4 +159,4 @@ def _draw(pdf: FPDF, label: ShippingLabel) -> None:
     draw_code128(pdf, label.barcode, left, 114, inner, 25)
     pdf.set_font(FAMILY, size=14)
     shown = fit_text(pdf, label.tracking_text, inner)
-    pdf.text(left + (inner - pdf.get_string_width(shown)) / 2, 146, shown)
+    text_draw(pdf, left + (inner - pdf.get_string_width(shown)) / 2, 146, shown)

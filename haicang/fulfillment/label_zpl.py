@@ -10,8 +10,9 @@ commands — ``^``, ``~`` — as well as the hex indicator ``_`` itself and cont
 escapes of their UTF-8 bytes (``^`` → ``_5E``, ``~`` → ``_7E``, ``_`` → ``_5F``). A reference like
 ``PO^XZ~JR`` therefore prints as text and cannot end the label or reset the printer.
 
-**Fonts.** Latin text uses the printer's scalable font 0 (``^A0``). Text with characters beyond Latin (Chinese
-names) uses a TrueType font stored on the printer, named by ``cjk_font`` (default ``E:ANMDJ.TTF``, Zebra's
+**Fonts.** Latin text uses the printer's scalable font 0 (``^A0``), Latin Extended-A/B included (up to
+U+024F: "Ayşe Kılıç", "Łódź" — sent as UTF-8 under ``^CI28``, never refused). Text with characters beyond
+Latin (Greek, Cyrillic, Chinese names) uses a TrueType font stored on the printer, named by ``cjk_font`` (default ``E:ANMDJ.TTF``, Zebra's
 Andale Mono Asian font; download one with Zebra Setup Utilities if the printer has none). Long lines are cut
 with ``…`` to the width of the label.
 """

@@ -12,9 +12,11 @@ Layouts: ``label`` — one 100 × 150 mm page per carton (thermal label printers
 
 **Fonts.** Chinese needs a CJK font: Noto Sans CJK from Debian's ``fonts-noto-cjk``
 (``/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc``, face *Noto Sans CJK SC* of the collection), or
-the file named by the environment variable ``HAICANG_LABEL_FONT`` (a .ttf, .otf or .ttc). Without one,
-:class:`LabelFontMissing` says what to install; a character the font cannot draw (an emoji in a name) raises
-:class:`LabelGlyphMissing` naming it. A glyph is never dropped silently. The font is embedded as a subset.
+the file named by the environment variable ``HAICANG_LABEL_FONT`` (a .ttf, .otf or .ttc); the letters it
+lacks (ş ł č ğ) come from the Latin fallback font, DejaVu Sans from ``fonts-dejavu-core`` or
+``HAICANG_LABEL_LATIN_FONT`` (``haicang.core.pdf``). Without them, :class:`LabelFontMissing` says what to
+install; a character no label font can draw (an emoji in a name) raises :class:`LabelGlyphMissing` naming it.
+A glyph is never dropped silently. The fonts are embedded as subsets.
 """
 
 from __future__ import annotations
@@ -26,15 +28,18 @@ from typing import TYPE_CHECKING, Any
 from haicang.core.errors import DomainError
 from haicang.core.pdf import (  # shared with the shipping labels; the font variable and the bars re-exported
     FONT_ENV,  # noqa: F401
+    LATIN_SUFFIX,
     FontFile,
-    cjk_font,
     code128_modules,  # noqa: F401
     draw_code128,
     fit_text,
     glyphs_check,
     glyphs_dropped,
+    label_fonts,
+    label_fonts_add,
+    text_draw,
 )
-from haicang.core.pdf_font_cache import font_add, font_release
+from haicang.core.pdf_font_cache import font_release
 from haicang.inbound.carton_codes import carton_barcode
 
 if TYPE_CHECKING:
@@ -79,9 +84,10 @@ LAYOUTS: dict[str, Layout] = {
 # --- fonts and barcodes (haicang.core.pdf) -------------------------------------------------------------------
 
 
-def label_font() -> FontFile:
-    """The CJK font the labels are printed with; raises LabelFontMissing naming what to install."""
-    return cjk_font(missing=LabelFontMissing)
+def label_font() -> tuple[FontFile, FontFile]:
+    """The CJK font and the Latin fallback font the labels are printed with; raises LabelFontMissing naming
+    what to install."""
+    return label_fonts(missing=LabelFontMissing)
 
 
 _draw_barcode = draw_code128
@@ -163,8 +169,8 @@ def carton_labels_pdf(shipment: InboundShipment, *, layout: str = "label") -> by
     return labels_render(labels_of(shipment), layout=layout, title=f"{shipment.number} carton labels")
 
 
-def _glyphs_check(font: Any, texts: Iterable[str]) -> None:
-    glyphs_check(font, texts, missing=LabelGlyphMissing)
+def _glyphs_check(fonts: Sequence[Any], texts: Iterable[str]) -> None:
+    glyphs_check(fonts, texts, missing=LabelGlyphMissing)
 
 
 def _texts(label: LabelData) -> list[str]:
@@ -189,23 +195,26 @@ def labels_render(labels: Sequence[LabelData], *, layout: str = "label", title: 
     from fpdf import FPDF
 
     spec = LAYOUTS[layout]
-    font = label_font()
+    fonts = label_font()
     pdf = FPDF(unit="mm", format=spec.page)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_title(title)
     pdf.set_creator("Haicang")
-    # One face only: loading a CJK font is the slow part of printing labels (its metrics are read once per
-    # process: haicang.core.pdf_font_cache).
-    font_add(pdf, FAMILY, path=font.path, index=font.index)
+    # One CJK face and its Latin fallback: loading a CJK font is the slow part of printing labels (the metrics
+    # are read once per process: haicang.core.pdf_font_cache).
+    families = label_fonts_add(pdf, FAMILY, fonts)
     try:
         return _labels_draw(pdf, spec, labels)
     finally:
-        font_release(pdf, FAMILY)
+        for family in families:
+            font_release(pdf, family)
 
 
 def _labels_draw(pdf: FPDF, spec: Layout, labels: Sequence[LabelData]) -> bytes:
-    _glyphs_check(pdf.fonts[FAMILY], [t for label in labels for t in _texts(label)])
+    _glyphs_check(
+        [pdf.fonts[FAMILY], pdf.fonts[FAMILY + LATIN_SUFFIX]], [t for label in labels for t in _texts(label)]
+    )
     per_page = len(spec.origins)
     for i, label in enumerate(labels):
         if i % per_page == 0:
@@ -235,7 +244,7 @@ def _font(pdf: FPDF, size: float) -> None:
 
 def _write(pdf: FPDF, x: float, y: float, text: str) -> None:
     """``text`` with its baseline at ``y``. One regular face only: sizes, not weights, set the hierarchy."""
-    pdf.text(x, y, text)
+    text_draw(pdf, x, y, text)
 
 
 _fit = fit_text
@@ -277,8 +286,8 @@ def _draw_label(pdf: FPDF, label: LabelData, x: float, y: float, w: float, h: fl
     qty_x = right - 14
     _font(pdf, 7)
     cursor += 2.6
-    pdf.text(left, cursor, "SKU · Name 品名")
-    pdf.text(qty_x, cursor, "Qty 数量")
+    text_draw(pdf, left, cursor, "SKU · Name 品名")
+    text_draw(pdf, qty_x, cursor, "Qty 数量")
     cursor += 1.2
     row_height = 4.6
     rows = list(label.contents)
@@ -291,21 +300,21 @@ def _draw_label(pdf: FPDF, label: LabelData, x: float, y: float, w: float, h: fl
         _write(pdf, left, cursor, code)
         code_width = pdf.get_string_width(code) + 2
         _font(pdf, 9)
-        pdf.text(left + code_width, cursor, _fit(pdf, row.name, qty_x - left - code_width - 2))
+        text_draw(pdf, left + code_width, cursor, _fit(pdf, row.name, qty_x - left - code_width - 2))
         _font(pdf, 10)
         _write(pdf, qty_x, cursor, str(row.quantity))
     if len(shown) < len(rows):
         cursor += row_height
         _font(pdf, 8)
         hidden = rows[len(shown) :]
-        pdf.text(left, cursor, f"… {len(hidden)} more SKUs 其他 ({sum(r.quantity for r in hidden)})")
+        text_draw(pdf, left, cursor, f"… {len(hidden)} more SKUs 其他 ({sum(r.quantity for r in hidden)})")
 
     cursor = y + h - pad - footer
     if label.measures:
         _font(pdf, 8)
-        pdf.text(left, cursor + 3, label.measures)
+        text_draw(pdf, left, cursor + 3, label.measures)
         cursor += 5.0
     _draw_barcode(pdf, label.code, left, cursor + 1, inner, barcode_height)
     _font(pdf, 9)
     text_width = pdf.get_string_width(label.code)
-    pdf.text(x + (w - text_width) / 2, cursor + barcode_height + 5.5, label.code)
+    text_draw(pdf, x + (w - text_width) / 2, cursor + barcode_height + 5.5, label.code)

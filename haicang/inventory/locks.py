@@ -238,12 +238,9 @@ def counters_reserve(totals: dict[CounterKey, int]) -> tuple[dict[CounterKey, in
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     field = models.UUIDField()
-    versions = {
-        tuple(field.to_python(part) for part in row[:3]): int(row[3])  # type: ignore[misc]
-        for row in rows
-    }
+    versions = {tuple(field.to_python(part) for part in row[:3]): int(row[3]) for row in rows}
     failed = next((key for key in keys if key not in versions), None)
-    return versions, failed  # type: ignore[return-value]
+    return versions, failed
 
 
 def counter_unreserve(key: CounterKey, quantity: int) -> int | None:

@@ -27,7 +27,7 @@ from haicang.exchange.mapping import ColumnSpec, MappedRow, MappedTable
 from haicang.exchange.problems import Problem
 from haicang.exchange.registry import ImportContext, Importer, Progress, Validation
 from haicang.orders.errors import OrdersErrorCode as C
-from haicang.orders.ingest_many import orders_ingest_many
+from haicang.orders.ingest_many import collector_quiet, orders_ingest_many
 from haicang.orders.normalised_input import order_parse
 
 ACCOUNT_UNKNOWN = "orders.account_unknown"
@@ -246,11 +246,13 @@ class OrdersImporter(Importer):
         return problems, plan
 
     def validate(self, context: ImportContext, table: MappedTable, progress: Progress) -> Validation:
-        problems, plan = self._check(context, table, progress)
+        with collector_quiet():  # hundreds of thousands of orders read: see ingest_many
+            problems, plan = self._check(context, table, progress)
         return Validation(problems, counts={"orders": len(plan), "lines": len(table.rows)})
 
     def apply(self, context: ImportContext, table: MappedTable, progress: Progress) -> dict[str, int]:
-        problems, plan = self._check(context, table, progress)
+        with collector_quiet():
+            problems, plan = self._check(context, table, progress)
         if problems:
             raise RowsRejected(problems)
         # in batches: a few statements per batch of orders rather than a dozen per order (ingest_many)

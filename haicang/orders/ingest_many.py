@@ -25,9 +25,11 @@ difference on purpose: each stock counter announces its change once per batch (o
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -75,7 +77,7 @@ def orders_ingest_many(
         _account_check(account, normalised)
     counts = dict.fromkeys((Outcome.CREATED, Outcome.CHANGED, Outcome.UNCHANGED, Outcome.STALE), 0)
     lookups = IngestLookups()
-    with transaction.atomic():
+    with collector_quiet(), transaction.atomic():
         for start in range(0, len(items), BATCH):
             batch = items[start : start + BATCH]
             try:
@@ -90,9 +92,32 @@ def orders_ingest_many(
                 ]
             for outcome in outcomes:
                 counts[outcome] += 1
+            _collect_batch()
             if progress is not None:
                 progress(start + len(batch), len(items))
     return counts
+
+
+@contextmanager
+def collector_quiet() -> Iterator[None]:
+    """Keep Python's cyclic garbage collector off an import's objects while the batches run: what exists
+    already — the caller's parsed file of hundreds of thousands of rows above all — is frozen out of its sight
+    (``gc.freeze``), and automatic collections pause; the batches' own garbage is freed by reference counting
+    as always, and a collection of the young generations after each batch (:func:`_collect_batch`) frees any
+    cycles. Otherwise every full collection walks the whole file again: a third of an import's time, measured."""
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.unfreeze()
+
+
+def _collect_batch() -> None:
+    gc.collect(1)
 
 
 def _existing(batch: Sequence[tuple[ChannelAccount, NormalisedOrder]]) -> set[tuple[uuid.UUID, str]]:
@@ -199,9 +224,9 @@ def _route(actor: Actor, news: Sequence[NewOrder], now: Any) -> None:
         if context.plan.outcome != RouteOutcome.BACKORDER:
             for warehouse, mine in routing.allocation_lines(lines, context):
                 wanted = routing.demand_lines(mine)
-                for line in wanted:
-                    key = (warehouse.pk, line.sku.pk)
-                    available[key] = available.get(key, 0) - line.quantity
+                for demand_line in wanted:
+                    taken = (warehouse.pk, demand_line.sku.pk)
+                    available[taken] = available.get(taken, 0) - demand_line.quantity
                 demand = Demand(warehouse, wanted, routing.DEMAND_TYPE, str(order.pk))
                 demands[order.seller_id].append((demand, mine))
         decided.append((new, context))
@@ -209,9 +234,9 @@ def _route(actor: Actor, news: Sequence[NewOrder], now: Any) -> None:
         owner = Seller.from_db(connection.alias, ["id"], [seller_id])
         made = stock_reserve_many(actor=actor, owner=owner, demands=[demand for demand, _ in wanted_by])
         for (_, mine), reservations in zip(wanted_by, made, strict=True):
-            held = {reservation.sku_id: reservation.pk for reservation in reservations}
-            for line in mine:
-                line.reservation_id = held[line.sku_id]
+            held: dict[uuid.UUID | None, uuid.UUID] = {r.sku_id: r.pk for r in reservations}
+            for order_line in mine:
+                order_line.reservation_id = held[order_line.sku_id]
     for new, context in decided:
         plan = context.plan
         routing.record_decision(actor, new.order, context, plan, plan.summary, new.writes, now)

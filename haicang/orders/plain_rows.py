@@ -46,7 +46,7 @@ def _numbered(sql: str) -> str:
 def _prepared_cursor_class() -> type:
     import psycopg
 
-    class PreparedCursor(psycopg.RawCursor):  # type: ignore[type-arg]
+    class PreparedCursor(psycopg.RawCursor):
         """Native ``$n`` placeholders (psycopg parses nothing), each statement prepared on first use."""
 
         def execute(self, query: Any, params: Any = None, **options: Any) -> Any:

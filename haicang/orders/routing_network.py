@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from functools import cache
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -255,7 +255,7 @@ def _table(model: type[models.Model], vendor: str) -> str:
 
 
 def _col(model: type[models.Model], name: str, vendor: str) -> str:
-    return _q(str(model._meta.get_field(name).column), vendor)
+    return _q(str(cast(models.Field[Any, Any], model._meta.get_field(name)).column), vendor)
 
 
 _UUID = models.UUIDField()

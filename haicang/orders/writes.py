@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
@@ -152,7 +152,7 @@ class OrderWrites:
         statements: list[tuple[str, list[Any]]] = []
         if self.order_changes:
             changes = {**self.order_changes, "updated_at": now}
-            fields = [Order._meta.get_field(name) for name in changes]
+            fields = [cast(models.Field[Any, Any], Order._meta.get_field(name)) for name in changes]
             assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
             params = [f.get_db_prep_save(changes[f.name], db) for f in fields]
             pk = Order._meta.pk

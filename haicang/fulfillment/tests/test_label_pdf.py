@@ -134,3 +134,43 @@ def test_a_missing_cjk_font_fails_with_what_to_install(monkeypatch, tmp_path):
 
     assert raised.value.code == "fulfillment.label_font_missing" and raised.value.status == 503
     assert "fonts-noto-cjk" in raised.value.detail
+
+
+def test_european_names_are_drawn_whole_with_the_latin_fallback_font():
+    # given a recipient whose letters Noto Sans CJK lacks (ş ı ç ł ź), Greek and Cyrillic, and Chinese
+    recipient = "Ayşe Kılıç, Łódź\nŁukasz Wróbel\nΑθήνα Москва 张伟\n90-001 Łódź\nPL"
+    assert shared_pdf.glyphs_missing(_cjk_cmap(), ["Ayşe Kılıç, Łódź"])  # the bug: the CJK font alone cannot
+
+    reader = PdfReader(BytesIO(shipping_labels_pdf(_labels(recipient=recipient))))
+
+    page = reader.pages[0]
+    text = _text(page)
+    for expected in ("AyşeKılıç,Łódź", "ŁukaszWróbel", "ΑθήναМосква张伟", "90-001Łódź"):
+        assert expected in text, (expected, text)
+    fonts = [str(f["/BaseFont"]) for f in _fonts(page)]
+    assert any("NotoSansCJK" in f for f in fonts) and any("DejaVuSans" in f for f in fonts), fonts
+
+
+@pytest.mark.parametrize("character", ["\U0001f4e6", "\ue000"])
+def test_a_character_no_label_font_has_is_still_refused(character):
+    with pytest.raises(ShippingLabelGlyphMissing) as raised:
+        shipping_labels_pdf(_labels(recipient=f"Ayşe Kılıç {character}\nŁódź\nPL"))
+
+    assert f"U+{ord(character):04X}" in raised.value.detail
+    assert raised.value.context["characters"] == [f"U+{ord(character):04X}"]  # ş, ı, ç, Ł, ź are drawable
+
+
+def test_a_missing_latin_fallback_font_fails_with_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setenv(shared_pdf.LATIN_FONT_ENV, str(tmp_path / "no-such-font.ttf"))
+
+    with pytest.raises(ShippingLabelFontMissing) as raised:
+        shipping_labels_pdf(_labels())
+
+    assert "fonts-dejavu-core" in raised.value.detail and "no-such-font.ttf" in raised.value.detail
+
+
+def _cjk_cmap():
+    from haicang.core.pdf_font_cache import _font_prototype
+
+    font = shared_pdf.cjk_font(missing=ShippingLabelFontMissing)
+    return _font_prototype(font.path, font.index).cmap

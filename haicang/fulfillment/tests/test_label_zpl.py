@@ -91,6 +91,17 @@ def test_chinese_lines_use_the_printers_cjk_font_and_latin_lines_font_0():
     assert DEFAULT_CJK_FONT == "E:ANMDJ.TTF"
 
 
+def test_european_names_print_in_utf8_with_font_0_and_greek_cyrillic_with_the_printer_font():
+    recipient = "Ayşe Kılıç, Łódź\nŁukasz Wróbel\nΑθήνα Москва\nUS"
+    fmt = _formats(shipping_labels_zpl(_labels(parcels=1, recipient=recipient), cjk_font="E:SIMSUN.TTF"))[0]
+
+    # Latin Extended-A is sent as it is (UTF-8 under ^CI28), nothing dropped or refused, in font 0
+    assert "^A0N,46,46^FH^FDAyşe Kılıç, Łódź^FS" in fmt
+    assert "^A0N,36,36^FH^FDŁukasz Wróbel^FS" in fmt
+    assert "^A@N,36,36,E:SIMSUN.TTF^FH^FDΑθήνα Москва^FS" in fmt
+    assert "Ayşe Kılıç, Łódź".encode() in fmt.encode()
+
+
 @pytest.mark.parametrize(
     ("text", "escaped"),
     [

@@ -4,8 +4,10 @@ read back audited; voided before the carrier has the parcel."""
 from __future__ import annotations
 
 import datetime as dt
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 
 from haicang.core.audit import audit_entries_for
 from haicang.core.files import file_exists, file_read
@@ -15,9 +17,13 @@ from haicang.fulfillment.labelling import parcel_label, parcel_label_document, p
 from haicang.fulfillment.models import OutboundStatus, Parcel, ParcelStatus
 from haicang.fulfillment.packing import items_to_pack, parcel_pack
 from haicang.fulfillment.shipping import outbound_ship
-from haicang.fulfillment.tests.factories import make_fulfilment_world, make_picked_outbound
+from haicang.fulfillment.tests.factories import (
+    make_fulfilment_world,
+    make_in_progress_request,
+    make_picked_outbound,
+)
 from haicang.network.tests.carrier_factories import flat_zone, make_card, make_carrier, make_service
-from haicang.orders.tests.factories import CUSTOMER
+from haicang.orders.tests.factories import CUSTOMER, ship_to
 from haicang.parties.tests.factories import SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +68,23 @@ def test_a_label_gets_a_real_format_tracking_number_and_is_stored_sealed(world):
     actions = list(audit_entries_for(subject=parcel).values_list("action", flat=True))
     assert {"parcel.labelled", "parcel.label_read"} <= set(actions)
     assert actions.count("parcel.label_read") == 2
+
+
+def test_a_european_name_gets_a_label_with_every_letter(world):
+    # given a customer whose letters the CJK label font lacks (ş ı ç Ł ź)
+    request = make_in_progress_request(world, ship_to=ship_to(name="Ayşe Kılıç", city="Łódź"))
+    outbound = make_picked_outbound(world, request=request)
+    parcel = parcel_pack(actor=SYSTEM, outbound=outbound, weight_g=520)
+
+    parcel = parcel_label(actor=SYSTEM, parcel=parcel)
+
+    # then the label is bought, and both documents carry the name and the city whole
+    assert parcel.status == ParcelStatus.LABELLED
+    pdf = PdfReader(BytesIO(parcel_label_document(actor=SYSTEM, parcel=parcel, fmt="pdf")))
+    text = "".join(pdf.pages[0].extract_text().replace("\x00", "").split())
+    assert "AyşeKılıç" in text and "Łódź" in text
+    zpl = parcel_label_document(actor=SYSTEM, parcel=parcel, fmt="zpl").decode()
+    assert "^FDAyşe Kılıç^FS" in zpl and "Łódź" in zpl
 
 
 def test_a_second_label_is_refused(world):

@@ -156,3 +156,21 @@ def test_a_character_the_font_cannot_draw_is_refused_never_dropped():
         labels_render([_label(name="纯棉T恤 \U0001f455")])
 
     assert "U+1F455" in raised.value.detail
+
+
+def test_latin_extended_names_are_drawn_with_the_latin_fallback_font_next_to_chinese():
+    # given a SKU name Noto Sans CJK cannot draw alone (ł, ż, ş) next to Chinese
+    reader = PdfReader(BytesIO(labels_render([_label(name="Łyżka Kılıç 勺子")])))
+
+    # then it is printed whole, the missing letters from the embedded Latin fallback font
+    page = reader.pages[0]
+    assert "ŁyżkaKılıç勺子" in _text(page)
+    fonts = [str(f["/BaseFont"]) for f in _fonts(page)]
+    assert any("NotoSansCJK" in f for f in fonts) and any("DejaVuSans" in f for f in fonts), fonts
+
+
+def test_a_character_no_label_font_has_is_still_refused():
+    with pytest.raises(LabelGlyphMissing) as raised:
+        labels_render([_label(name="Łyżka \ue000")])
+
+    assert "U+E000" in raised.value.detail and "U+0141" not in raised.value.detail
