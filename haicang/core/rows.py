@@ -19,6 +19,8 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
+from haicang.core.prepared import prepared_cursor
+
 
 @cache
 def _columns(model: type[models.Model], vendor: str) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
@@ -204,7 +206,7 @@ def rows_insert_if(
                 params.append(value)
         selects.append(f"INSERT INTO {target} SELECT {', '.join(expressions)} FROM g")  # noqa: S608
     parts += [f"i{n} AS ({sql})" for n, sql in enumerate(selects)]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection: it runs with every reservation
         cursor.execute(f"WITH {', '.join(parts)} SELECT returned FROM g", params)  # noqa: S608
         row = cursor.fetchone()
     if row is None:

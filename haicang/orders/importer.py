@@ -30,6 +30,7 @@ from haicang.orders.errors import OrdersErrorCode as C
 from haicang.orders.ingest_many import collector_quiet, orders_ingest_many
 from haicang.orders.normalised_input import order_parse
 
+CHECK_SHARE = 10  # percent of the apply step's progress that checking every order again takes
 ACCOUNT_UNKNOWN = "orders.account_unknown"
 ACCOUNT_DISABLED = "orders.account_disabled"
 ORDER_INVALID = "orders.input_invalid"
@@ -251,17 +252,20 @@ class OrdersImporter(Importer):
         return Validation(problems, counts={"orders": len(plan), "lines": len(table.rows)})
 
     def apply(self, context: ImportContext, table: MappedTable, progress: Progress) -> dict[str, int]:
+        # One bar for both steps, counted in orders: checking them all again is its first CHECK_SHARE percent.
+        def checking(done: int, total: int | None = None, message: str = "") -> None:
+            if total:
+                progress(done * CHECK_SHARE // 100, total, message)
+
+        def ingesting(done: int, total: int) -> None:
+            progress((total * CHECK_SHARE + done * (100 - CHECK_SHARE)) // 100, total)
+
         with collector_quiet():
-            problems, plan = self._check(context, table, progress)
+            problems, plan = self._check(context, table, checking)
         if problems:
             raise RowsRejected(problems)
         # in batches: a few statements per batch of orders rather than a dozen per order (ingest_many)
-        return orders_ingest_many(
-            actor=context.actor,
-            items=plan,
-            source="import",
-            progress=lambda done, total: progress(done, total, ""),
-        )
+        return orders_ingest_many(actor=context.actor, items=plan, source="import", progress=ingesting)
 
 
 ORDERS_IMPORTER = OrdersImporter()

@@ -80,10 +80,8 @@ def orders_ingest_many(
     with collector_quiet(), transaction.atomic():
         for start in range(0, len(items), BATCH):
             batch = items[start : start + BATCH]
-            try:
-                with (
-                    transaction.atomic()
-                ):  # a savepoint: a batch that lost its stock is done again one by one
+            try:  # a savepoint: a batch whose stock others took meanwhile is done again one by one
+                with transaction.atomic():
                     outcomes = _batch(actor, batch, source, lookups)
             except InsufficientStock:
                 outcomes = [

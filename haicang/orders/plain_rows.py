@@ -1,15 +1,5 @@
-"""Plain SQL for the statements every order runs: a cursor whose statements PostgreSQL plans once, and model
-instances from plain rows.
-
-**Prepared statements.** Django binds parameters on the client and never prepares a statement, so PostgreSQL
-parses and plans every statement again; for the joins routing reads (candidates, carrier services) planning
-took several times as long as running them. :func:`cursor` gives, on PostgreSQL, a server-side binding cursor
-that prepares each statement on its connection the first time it runs (psycopg keeps up to 100 per connection)
-and sends the parameters apart from the text — with PostgreSQL's own ``$n`` placeholders, so psycopg does not
-parse the text either (a statement of more than 50 parameters it would parse on every run). It is wrapped like any Django cursor (errors translated, queries
-logged when Django logs them). Only statements with an explicit column list go through it, so a migration that
-adds a column never meets a prepared statement whose result changed shape. Behind a connection pooler in
-transaction mode, use one that supports protocol-level prepared statements (PgBouncer ≥ 1.21).
+"""Plain SQL for the statements every order runs: their cursor (:func:`cursor`, PostgreSQL plans each
+statement once: ``haicang.core.prepared``) and model instances from plain rows.
 
 A queryset compiles its SQL again on every call, and ``Model.objects.raw`` works out its column-to-field mapping
 again on every call; on the ingestion path that was more client time than the database took. Here a model's
@@ -19,12 +9,14 @@ applies) are worked out once per process, and rows are turned into instances wit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from functools import cache, lru_cache
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+
+from haicang.core.prepared import prepared_cursor
 
 
 def db() -> Any:
@@ -32,51 +24,9 @@ def db() -> Any:
     return connections[DEFAULT_DB_ALIAS]
 
 
-ONLY_WHEN_ASKED = 2**31 - 1  # psycopg's automatic preparing after that many runs: never, in practice
-
-
-@lru_cache(maxsize=1024)
-def _numbered(sql: str) -> str:
-    """``%s`` placeholders as PostgreSQL's own ``$1, $2, …`` (these statements hold no other ``%``)."""
-    pieces = sql.split("%s")
-    return "".join(f"{piece}${n}" for n, piece in enumerate(pieces[:-1], start=1)) + pieces[-1]
-
-
-@cache
-def _prepared_cursor_class() -> type:
-    import psycopg
-
-    class PreparedCursor(psycopg.RawCursor):
-        """Native ``$n`` placeholders (psycopg parses nothing), each statement prepared on first use."""
-
-        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
-            return super().execute(_numbered(query), params, prepare=True, **options)
-
-    return PreparedCursor
-
-
-@contextmanager
-def cursor() -> Iterator[Any]:
-    """A cursor for the hot statements (see the module's docstring); a plain Django cursor on SQLite."""
-    wrapper = db()
-    if wrapper.vendor != "postgresql":
-        with wrapper.cursor() as plain:
-            yield plain
-        return
-    wrapper.ensure_connection()
-    wrapper.validate_thread_sharing()
-    if (
-        wrapper.connection.prepare_threshold is None
-    ):  # Django's default turns preparing off for the connection;
-        # only server-binding cursors (these) ever prepare, and only the statements they ask to
-        wrapper.connection.prepare_threshold = ONLY_WHEN_ASKED
-    with wrapper.wrap_database_errors:
-        raw = _prepared_cursor_class()(wrapper.connection)
-    wrapped = wrapper.make_debug_cursor(raw) if wrapper.queries_logged else wrapper.make_cursor(raw)
-    try:
-        yield wrapped
-    finally:
-        raw.close()
+def cursor() -> AbstractContextManager[Any]:
+    """A cursor for the hot statements: prepared once per connection on PostgreSQL (``core.prepared``)."""
+    return prepared_cursor()
 
 
 @cache

@@ -1,12 +1,12 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from haicang.core.actors import Actor
 from haicang.core.audit import audit_entry_build
 from haicang.core.models import AuditEntry
-from haicang.core.rows import rows_insert, rows_insert_bulk, rows_insert_if
+from haicang.core.rows import rows_copy, rows_insert, rows_insert_bulk, rows_insert_if
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,3 +100,26 @@ def test_a_bulk_of_mixed_models_or_without_keys_is_refused_before_anything_is_se
     with pytest.raises(ValueError, match="primary key"):
         rows_insert_bulk([Group(name="no key yet")])
     assert not AuditEntry.objects.filter(subject_id=str(group.pk)).exists()
+
+
+def test_rows_copied_in_bulk_are_stored_as_save_would_store_them():
+    # given a thousand audit entries (JSON, an auto timestamp) and many-to-many rows whose key the database makes
+    group = Group.objects.create(name="copiers")
+    entries = [_entry(group, f"test.copy{n}") for n in range(1000)]
+    through = Group.permissions.through
+    links = [through(group_id=group.pk, permission_id=p.pk) for p in Permission.objects.order_by("pk")[:3]]
+
+    # when they are copied in
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        rows_copy(entries)
+        rows_copy(links)
+
+    # then they are there as save() would have written them (one COPY each on PostgreSQL), marked saved
+    if connection.vendor == "postgresql":
+        assert [q["sql"][:4] for q in queries] == ["COPY", "COPY"]
+    stored = AuditEntry.objects.get(subject_id=str(group.pk), action="test.copy7")
+    assert stored.changes == {"before": {}, "after": {"n": 1}}
+    assert stored.occurred_at == entries[7].occurred_at
+    assert AuditEntry.objects.filter(subject_id=str(group.pk)).count() == 1000
+    assert group.permissions.count() == 3
+    assert all(not e._state.adding for e in entries)

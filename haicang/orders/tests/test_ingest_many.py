@@ -166,3 +166,27 @@ def test_existing_orders_and_repeats_are_replays(seller, account, sku, network):
         AllocationStatus.ALLOCATED: 2
     }
     assert ledger_verify() == []
+
+
+def test_the_import_reports_one_steady_progress_in_orders(seller, account, sku, network):
+    from haicang.exchange.registry import ImportContext, importers
+    from haicang.exchange.running import import_run
+
+    network.receive(seller, sku, "LAX1", 10)
+    text = (
+        "channel_account,external_id,placed_at,channel_sku,quantity,ship_country,ship_postcode\n"
+        + "".join(f"{account.name},P-{n},2026-03-01T10:00:00Z,TS-BLK-M,1,US,97477\n" for n in range(5))
+    )
+    reports: list[tuple[int, int | None]] = []
+
+    outcome = import_run(
+        importer=importers.get("orders"),
+        context=ImportContext(actor=SYSTEM, owner=seller),
+        data=text.encode(),
+        fmt="csv",
+        progress=lambda done, total=None, message="": reports.append((done, total)),
+    )
+
+    assert outcome.counts["created"] == 5
+    assert reports[-1] == (5, 5)
+    assert [done for done, _ in reports] == sorted(done for done, _ in reports)  # never goes back
